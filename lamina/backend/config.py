@@ -1,0 +1,38 @@
+"""Global numeric settings with Keras's names: floatx, epsilon, image_data_format."""
+
+_FLOATX = "float32"
+_EPSILON = 1e-7
+_IMAGE_DATA_FORMAT = "channels_last"
+
+
+def floatx():
+    """The default float dtype name, "float32" unless changed."""
+    return _FLOATX
+
+
+def set_floatx(value):
+    global _FLOATX
+    if value not in ("float16", "bfloat16", "float32", "float64"):
+        raise ValueError(f"Unknown floatx {value!r}; expected one of float16, bfloat16, float32, float64.")
+    _FLOATX = str(value)
+
+
+def epsilon():
+    """The fuzz factor used in numeric expressions, 1e-7 by default."""
+    return _EPSILON
+
+
+def set_epsilon(value):
+    global _EPSILON
+    _EPSILON = float(value)
+
+
+def image_data_format():
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(value):
+    global _IMAGE_DATA_FORMAT
+    if value not in ("channels_last", "channels_first"):
+        raise ValueError(f"Unknown data_format {value!r}; expected 'channels_last' or 'channels_first'.")
+    _IMAGE_DATA_FORMAT = value

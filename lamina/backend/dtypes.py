@@ -1,0 +1,34 @@
+"""Dtype names: turn whatever a user passes into a canonical string."""
+
+import jax.numpy as jnp
+import numpy as np
+
+from lamina.backend import config
+
+
+def standardize_dtype(dtype):
+    """Return the canonical dtype name ("float32", "int32", ...); None means floatx()."""
+    if dtype is None:
+        return config.floatx()
+    if isinstance(dtype, str):
+        name = dtype
+    elif hasattr(dtype, "name") and not isinstance(dtype, type):
+        name = dtype.name
+    else:
+        name = jnp.dtype(dtype).name
+    if name == "float":
+        name = "float32"
+    elif name == "int":
+        name = "int32"
+    try:
+        return jnp.dtype(name).name
+    except TypeError:
+        raise ValueError(f"Invalid dtype: {dtype!r}") from None
+
+
+def is_float_dtype(dtype):
+    return np.issubdtype(jnp.dtype(standardize_dtype(dtype)), np.floating)
+
+
+def is_int_dtype(dtype):
+    return np.issubdtype(jnp.dtype(standardize_dtype(dtype)), np.integer)

@@ -1,0 +1,53 @@
+"""Unique object names ("dense", "dense_1", ...) and the name scopes that form variable paths."""
+
+import collections
+import re
+import threading
+
+_counts = collections.defaultdict(int)
+_local = threading.local()
+
+
+def to_snake_case(name):
+    """"MyDenseLayer" -> "my_dense_layer", "AUC" -> "auc"."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    return name.replace("__", "_").strip("_") or "layer"
+
+
+def auto_name(prefix):
+    """Return `prefix` the first time, then `prefix_1`, `prefix_2`, ..."""
+    count = _counts[prefix]
+    _counts[prefix] += 1
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def reset_names():
+    _counts.clear()
+
+
+def _scopes():
+    scopes = getattr(_local, "scopes", None)
+    if scopes is None:
+        scopes = _local.scopes = []
+    return scopes
+
+
+class name_scope:
+    """Prefix the paths of variables created inside the block with `name`."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __enter__(self):
+        _scopes().append(self.name)
+        return self
+
+    def __exit__(self, *exc):
+        _scopes().pop()
+        return False
+
+
+def scoped_path(name):
+    scopes = _scopes()
+    return "/".join(scopes + [name]) if scopes else name

@@ -1,0 +1,224 @@
+"""Variable: a named, mutable holder of a `jax.Array`."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from lamina.backend.dtypes import standardize_dtype
+from lamina.core import naming
+from lamina.core.stateless_scope import current_scope
+
+
+def _is_tracer(x):
+    return isinstance(x, jax.core.Tracer)
+
+
+class Variable:
+    """A mutable array with a name, a path and a `trainable` flag.
+
+    Args:
+        initializer: an initial value (array-like) or a callable
+            `initializer(shape, dtype)`; a string names an initializer.
+        shape: required when `initializer` is callable.
+        dtype: defaults to the initial value's dtype, else floatx().
+        trainable: whether optimizers update it. Default True.
+        name: short name, e.g. "kernel". The path prefixes the enclosing
+            name scopes, e.g. "dense_1/kernel".
+    """
+
+    def __init__(self, initializer, shape=None, dtype=None, trainable=True,
+                 name=None, aggregation="none", synchronization="auto", autocast=True):
+        self.name = name or naming.auto_name("variable")
+        self.path = naming.scoped_path(self.name)
+        self.trainable = bool(trainable)
+        self.aggregation = aggregation
+        self.synchronization = synchronization
+        self.autocast = autocast
+        self.constraint = None
+        self.regularizer = None
+        if isinstance(initializer, str):
+            from lamina import initializers
+
+            initializer = initializers.get(initializer)
+        if callable(initializer) and not hasattr(initializer, "shape"):
+            if shape is None:
+                raise ValueError(
+                    f"Variable '{self.name}': a callable initializer needs a `shape`.")
+            shape = tuple(int(d) for d in shape)
+            dtype = standardize_dtype(dtype)
+            value = initializer(shape, dtype=dtype)
+        else:
+            value = initializer
+            if dtype is None and not hasattr(value, "dtype"):
+                dtype = standardize_dtype(None) if isinstance(value, float) or (
+                    isinstance(value, (list, tuple)) and _has_float(value)) else None
+        value = jnp.asarray(value, dtype=standardize_dtype(dtype) if dtype is not None else None)
+        if _is_tracer(value):
+            raise ValueError(
+                f"Variable '{self.name}' was created inside a traced function; create "
+                "variables in `__init__` or `build()`, not in `call()`.")
+        if shape is not None and tuple(value.shape) != tuple(shape):
+            raise ValueError(
+                f"Variable '{self.name}': initial value has shape {tuple(value.shape)}, "
+                f"expected {tuple(shape)}.")
+        self._value = value
+        self._dtype = standardize_dtype(value.dtype)
+
+    # -- reading ------------------------------------------------------------
+    @property
+    def value(self):
+        scope = current_scope()
+        if scope is not None:
+            v = scope.read(self)
+            if v is not None:
+                return v
+        return self._value
+
+    @property
+    def shape(self):
+        return tuple(self._value.shape)
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def ndim(self):
+        return len(self._value.shape)
+
+    @property
+    def size(self):
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def numpy(self):
+        value = self.value
+        if _is_tracer(value):
+            raise ValueError(f"Variable '{self.path}' holds a traced value; numpy() is not "
+                             "available inside a compiled function.")
+        return np.asarray(value)
+
+    # -- writing ------------------------------------------------------------
+    def _convert(self, value):
+        if isinstance(value, Variable):
+            value = value.value
+        value = jnp.asarray(value, dtype=self._dtype)
+        if tuple(value.shape) != self.shape:
+            raise ValueError(
+                f"Cannot assign a value of shape {tuple(value.shape)} to variable "
+                f"'{self.path}' of shape {self.shape}.")
+        return value
+
+    def assign(self, value):
+        value = self._convert(value)
+        scope = current_scope()
+        if scope is not None:
+            scope.assign(self, value)
+        else:
+            if _is_tracer(value):
+                raise ValueError(
+                    f"Cannot assign a traced value to variable '{self.path}' outside a "
+                    "StatelessScope (a compiled function must return new values instead).")
+            self._value = value
+        return value
+
+    def assign_add(self, value):
+        return self.assign(self.value + jnp.asarray(value, dtype=self._dtype))
+
+    def assign_sub(self, value):
+        return self.assign(self.value - jnp.asarray(value, dtype=self._dtype))
+
+    # -- array protocol -------------------------------------------------------
+    def __jax_array__(self):
+        return self.value
+
+    def __array__(self, dtype=None, copy=None):
+        arr = np.asarray(self.value)
+        return arr.astype(dtype) if dtype is not None else arr
+
+    def __repr__(self):
+        try:
+            val = np.asarray(self._value)
+            vs = np.array2string(val, threshold=6, edgeitems=2)
+        except Exception:  # pragma: no cover - only for odd dtypes
+            vs = "?"
+        return (f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, "
+                f"value={vs}>")
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __bool__(self):
+        return bool(self.value)
+
+    def __float__(self):
+        return float(self.value)
+
+    def __int__(self):
+        return int(self.value)
+
+    def __getitem__(self, idx):
+        return self.value[idx]
+
+    def __hash__(self):
+        return id(self)
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+    def astype(self, dtype):
+        return self.value.astype(standardize_dtype(dtype))
+
+    @property
+    def T(self):
+        return self.value.T
+
+
+def _has_float(seq):
+    for x in seq:
+        if isinstance(x, (list, tuple)):
+            if _has_float(x):
+                return True
+        elif isinstance(x, float):
+            return True
+    return False
+
+
+def _binary(op, reflected=False):
+    if reflected:
+        def method(self, other):
+            return op(_unwrap(other), self.value)
+    else:
+        def method(self, other):
+            return op(self.value, _unwrap(other))
+    return method
+
+
+def _unwrap(x):
+    return x.value if isinstance(x, Variable) else x
+
+
+def _install_operators():
+    import operator
+
+    pairs = {
+        "add": operator.add, "sub": operator.sub, "mul": operator.mul,
+        "truediv": operator.truediv, "floordiv": operator.floordiv, "mod": operator.mod,
+        "pow": operator.pow, "matmul": operator.matmul, "and": operator.and_,
+        "or": operator.or_, "xor": operator.xor,
+    }
+    for name, op in pairs.items():
+        setattr(Variable, f"__{name}__", _binary(op))
+        setattr(Variable, f"__r{name}__", _binary(op, reflected=True))
+    for name, op in {"lt": operator.lt, "le": operator.le, "gt": operator.gt,
+                     "ge": operator.ge}.items():
+        setattr(Variable, f"__{name}__", _binary(op))
+    Variable.__neg__ = lambda self: -self.value
+    Variable.__pos__ = lambda self: self.value
+    Variable.__abs__ = lambda self: jnp.abs(self.value)
+    Variable.__invert__ = lambda self: ~self.value
+
+
+_install_operators()
