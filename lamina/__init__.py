@@ -1,1 +1,21 @@
 """lamina: the Keras model API on JAX. Use it as `import lamina as keras`."""
+
+from lamina import (
+    activations,
+    backend,
+    constraints,
+    initializers,
+    layers,
+    models,
+    ops,
+    random,
+    regularizers,
+)
+from lamina.core.keras_tensor import KerasTensor
+from lamina.core.variable import Variable
+from lamina.layers.input_layer import Input
+from lamina.models.functional import Functional
+from lamina.models.model import Model
+from lamina.models.sequential import Sequential
+
+__version__ = "0.1.0"

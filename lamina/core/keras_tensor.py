@@ -14,6 +14,7 @@ class KerasTensor:
         self.sparse = bool(sparse)
         self.name = name or naming.auto_name("keras_tensor")
         self._keras_history = None
+        self._node = None
 
     @property
     def ndim(self):
@@ -21,10 +22,7 @@ class KerasTensor:
 
     @property
     def node(self):
-        if self._keras_history is None:
-            return None
-        layer, node_index, _ = self._keras_history
-        return layer._inbound_nodes[node_index]
+        return self._node
 
     def __repr__(self):
         made_by = ""

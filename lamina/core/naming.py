@@ -51,3 +51,8 @@ class name_scope:
 def scoped_path(name):
     scopes = _scopes()
     return "/".join(scopes + [name]) if scopes else name
+
+
+def current_scope_name():
+    scopes = _scopes()
+    return scopes[-1] if scopes else None

@@ -1,0 +1,23 @@
+from lamina.activations.activations import (
+    elu,
+    exponential,
+    gelu,
+    hard_sigmoid,
+    hard_silu,
+    hard_swish,
+    leaky_relu,
+    linear,
+    log_softmax,
+    mish,
+    relu,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    softsign,
+    swish,
+    tanh,
+)
+from lamina.activations.get import get, serialize

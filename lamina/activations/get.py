@@ -1,0 +1,35 @@
+"""Resolve an activation from a name, None (linear) or a callable."""
+
+from lamina.core.lookup import unknown_name_error
+from lamina.activations import activations as _act
+
+ALL = {name: getattr(_act, name) for name in (
+    "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "sigmoid", "hard_sigmoid", "hard_silu",
+    "hard_swish", "silu", "swish", "softmax", "log_softmax", "softplus", "softsign", "tanh",
+    "exponential", "mish", "linear")}
+
+
+def get(identifier):
+    """None -> linear; "relu" -> relu; a callable stays as it is."""
+    if identifier is None:
+        return _act.linear
+    if isinstance(identifier, str):
+        fn = ALL.get(identifier)
+        if fn is None:
+            raise unknown_name_error("activation function", identifier, ALL)
+        return fn
+    if isinstance(identifier, dict):
+        return get(identifier.get("config", {}).get("name") or identifier.get("class_name"))
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret activation function identifier: {identifier!r}")
+
+
+def serialize(activation):
+    """The name of a built-in activation, or the function's registered name."""
+    for name, fn in ALL.items():
+        if fn is activation:
+            return "swish" if name == "silu" else name
+    from lamina.saving.object_registration import get_registered_name
+
+    return get_registered_name(activation)

@@ -1,0 +1,12 @@
+from lamina.constraints.constraints import (
+    Constraint,
+    MaxNorm,
+    MinMaxNorm,
+    NonNeg,
+    UnitNorm,
+    get,
+    max_norm,
+    min_max_norm,
+    non_neg,
+    unit_norm,
+)

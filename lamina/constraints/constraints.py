@@ -1,0 +1,81 @@
+"""Weight constraints: applied to a variable's new value after each optimizer step."""
+
+import jax.numpy as jnp
+
+from lamina.core.lookup import unknown_name_error
+
+
+class Constraint:
+    def __call__(self, w):
+        return w
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class NonNeg(Constraint):
+    def __call__(self, w):
+        return jnp.maximum(w, 0.0)
+
+
+class MaxNorm(Constraint):
+    """Rescale so that the norm along `axis` is at most `max_value` (default 2, axis 0)."""
+
+    def __init__(self, max_value=2, axis=0):
+        self.max_value, self.axis = max_value, axis
+
+    def __call__(self, w):
+        norms = jnp.sqrt(jnp.sum(jnp.square(w), axis=self.axis, keepdims=True))
+        desired = jnp.clip(norms, 0, self.max_value)
+        return w * (desired / (1e-7 + norms))
+
+    def get_config(self):
+        return {"max_value": self.max_value, "axis": self.axis}
+
+
+class UnitNorm(Constraint):
+    def __init__(self, axis=0):
+        self.axis = axis
+
+    def __call__(self, w):
+        return w / (1e-7 + jnp.sqrt(jnp.sum(jnp.square(w), axis=self.axis, keepdims=True)))
+
+    def get_config(self):
+        return {"axis": self.axis}
+
+
+class MinMaxNorm(Constraint):
+    def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
+        self.min_value, self.max_value, self.rate, self.axis = min_value, max_value, rate, axis
+
+    def __call__(self, w):
+        norms = jnp.sqrt(jnp.sum(jnp.square(w), axis=self.axis, keepdims=True))
+        desired = self.rate * jnp.clip(norms, self.min_value, self.max_value) + (1 - self.rate) * norms
+        return w * (desired / (1e-7 + norms))
+
+    def get_config(self):
+        return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate,
+                "axis": self.axis}
+
+
+max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNorm
+ALL = {"NonNeg": NonNeg, "MaxNorm": MaxNorm, "UnitNorm": UnitNorm, "MinMaxNorm": MinMaxNorm,
+       "non_neg": NonNeg, "max_norm": MaxNorm, "unit_norm": UnitNorm, "min_max_norm": MinMaxNorm}
+
+
+def get(identifier):
+    if identifier is None:
+        return None
+    if isinstance(identifier, str):
+        if identifier not in ALL:
+            raise unknown_name_error("constraint", identifier, ALL)
+        return ALL[identifier]()
+    if isinstance(identifier, dict):
+        return ALL[identifier["class_name"]].from_config(identifier.get("config", {}))
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret constraint: {identifier!r}")

@@ -1,0 +1,617 @@
+"""Layer: the base class of every layer and model.
+
+A layer builds lazily: the first call runs `build(input_shape)`, where `add_weight`
+creates Variables. Called on KerasTensors it computes nothing: it infers the output
+shapes and records a Node. Every layer has the pure form `stateless_call`.
+"""
+
+import contextlib
+import inspect
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from lamina.backend.dtypes import standardize_dtype
+from lamina.core import call_context, naming, tree
+from lamina.core.input_spec import assert_input_compatibility
+from lamina.core.keras_tensor import KerasTensor
+from lamina.core.node import Node
+from lamina.core.stateless_scope import StatelessScope
+from lamina.core.variable import Variable
+
+# Attributes holding bookkeeping, never sublayers or weights of their own.
+_UNTRACKED = frozenset({
+    "_inbound_nodes", "_outbound_nodes", "_init_args", "_own_trainable", "_own_non_trainable",
+    "_losses", "_call_signature", "input_spec", "_build_shapes", "_functional", "_var_cache",
+    "_traced", "_traced_view", "_jit_forward",
+})
+
+
+# Bumped whenever any layer gains a sublayer or variable or changes `trainable`, so models
+# can cache their variable lists between such changes.
+_structure_version = [0]
+
+
+def structure_version():
+    return _structure_version[0]
+
+
+def _bump_structure():
+    _structure_version[0] += 1
+
+
+def _has_keras_tensor(x):
+    if isinstance(x, KerasTensor):
+        return True
+    if isinstance(x, (list, tuple)):
+        return any(_has_keras_tensor(i) for i in x)
+    if isinstance(x, dict):
+        return any(_has_keras_tensor(i) for i in x.values())
+    return False
+
+
+def shape_structure(x):
+    """Shapes of a (nested) input: a tuple for one tensor, lists/dicts of tuples otherwise."""
+    if isinstance(x, (list, tuple)):
+        return [shape_structure(i) for i in x]
+    if isinstance(x, dict):
+        return {k: shape_structure(v) for k, v in x.items()}
+    if hasattr(x, "shape"):
+        return tuple(x.shape)
+    return None
+
+
+def is_shape(x):
+    """True for one shape: a tuple/list of ints and Nones (not a structure of shapes)."""
+    return isinstance(x, (tuple, list)) and all(d is None or isinstance(d, (int, np.integer)) for d in x)
+
+
+class Layer:
+    """Base layer.
+
+    Args:
+        name: unique by default ("dense", "dense_1", ...).
+        trainable: whether its weights are updated by training. Default True.
+        dtype: variable and compute dtype, default floatx() ("float32").
+        input_shape / input_dim / batch_size: shorthand for a leading `Input` when the
+            layer is the first one of a Sequential model.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        obj = super().__new__(cls)
+        obj.__dict__["_init_args"] = (args, dict(kwargs))
+        return obj
+
+    def __init__(self, trainable=True, name=None, dtype=None, autocast=True,
+                 input_shape=None, input_dim=None, batch_size=None, batch_input_shape=None,
+                 **kwargs):
+        kwargs.pop("dynamic", None)
+        kwargs.pop("input_dtype", None)
+        if kwargs:
+            raise TypeError(
+                f"{type(self).__name__}.__init__() got unexpected keyword argument(s) "
+                f"{sorted(kwargs)}.")
+        if name is not None and (not isinstance(name, str) or "/" in name):
+            raise ValueError(f"Layer name must be a string without '/', got {name!r}.")
+        self.name = name or naming.auto_name(naming.to_snake_case(type(self).__name__))
+        self._trainable = bool(trainable)
+        self._dtype = standardize_dtype(dtype.name if hasattr(dtype, "compute_dtype") else dtype)
+        self.autocast = autocast
+        self.built = False
+        self.input_spec = None
+        self.supports_masking = False
+        self._inbound_nodes = []
+        self._outbound_nodes = []
+        self._own_trainable = []
+        self._own_non_trainable = []
+        self._losses = []
+        self._build_shapes = None
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        if batch_input_shape is not None:
+            batch_size, input_shape = batch_input_shape[0], tuple(batch_input_shape[1:])
+        self._input_shape_arg = tuple(input_shape) if input_shape is not None else None
+        self._batch_size_arg = batch_size
+
+    def __setattr__(self, name, value):
+        if isinstance(value, (Layer, Variable, list, tuple, dict)) or name == "_trainable":
+            _bump_structure()
+        object.__setattr__(self, name, value)
+
+    # -- dtypes ----------------------------------------------------------------
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def compute_dtype(self):
+        return self._dtype
+
+    @property
+    def variable_dtype(self):
+        return self._dtype
+
+    @property
+    def dtype_policy(self):
+        return self._dtype
+
+    # -- weights ---------------------------------------------------------------
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
+                   regularizer=None, constraint=None, name=None, aggregation="none",
+                   autocast=True):
+        """Create a Variable owned by this layer. `shape` defaults to () and
+        `initializer` to "glorot_uniform" for floats, "zeros" otherwise."""
+        from lamina import initializers, regularizers, constraints
+
+        shape = () if shape is None else tuple(int(d) for d in shape)
+        dtype = standardize_dtype(dtype or self._dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if "float" in dtype else "zeros"
+        initializer = initializers.get(initializer)
+        scope = naming.name_scope(self.name) if naming.current_scope_name() != self.name \
+            else contextlib.nullcontext()
+        with scope, jax.ensure_compile_time_eval():
+            var = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable,
+                           name=name or naming.auto_name("variable"), aggregation=aggregation)
+        var.regularizer = regularizers.get(regularizer)
+        var.constraint = constraints.get(constraint)
+        (self._own_trainable if trainable else self._own_non_trainable).append(var)
+        _bump_structure()
+        return var
+
+    def add_variable(self, shape, initializer, dtype=None, trainable=True, name=None, **kwargs):
+        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype,
+                               trainable=trainable, name=name, **kwargs)
+
+    def _tracked(self):
+        """(sublayers, attribute variables, seed generators) found in this layer's attributes."""
+        from lamina.random.seed_generator import SeedGenerator
+
+        layers, variables, seeds = [], [], []
+        seen = set()
+
+        def visit(value, depth=0):
+            if isinstance(value, Layer):
+                if value is not self and id(value) not in seen:
+                    seen.add(id(value))
+                    layers.append(value)
+            elif isinstance(value, Variable):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    variables.append(value)
+            elif isinstance(value, SeedGenerator):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    seeds.append(value)
+            elif depth < 3 and isinstance(value, (list, tuple)):
+                for item in value:
+                    visit(item, depth + 1)
+            elif depth < 3 and isinstance(value, dict):
+                for item in value.values():
+                    visit(item, depth + 1)
+
+        for key, value in self.__dict__.items():
+            if key not in _UNTRACKED:
+                visit(value)
+        return layers, variables, seeds
+
+    @property
+    def _layers(self):
+        """Direct sublayers, in attribute-assignment order."""
+        return self._tracked()[0]
+
+    def _flatten_layers(self, include_self=True, recursive=True):
+        """This layer (optionally) and its sublayers, depth first, each once."""
+        out, seen = [], set()
+
+        def visit(layer):
+            if id(layer) in seen:
+                return
+            seen.add(id(layer))
+            out.append(layer)
+            if recursive:
+                for sub in layer._layers:
+                    visit(sub)
+
+        if include_self:
+            visit(self)
+        else:
+            seen.add(id(self))
+            for sub in self._layers:
+                visit(sub)
+        return out
+
+    def _own_variables(self):
+        own = self._own_trainable + self._own_non_trainable
+        ids = {id(v) for v in own}
+        extra = [v for v in self._tracked()[1] if id(v) not in ids]
+        return own + extra
+
+    @property
+    def weights(self):
+        """All weights: this layer's own (trainable first), then each sublayer's."""
+        out, seen = [], set()
+        for v in self._own_variables():
+            if id(v) not in seen:
+                seen.add(id(v))
+                out.append(v)
+        for layer in self._layers:
+            for v in layer.weights:
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    out.append(v)
+        return out
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        return [v for v in self.weights if v.trainable]
+
+    @property
+    def non_trainable_weights(self):
+        if not self.trainable:
+            return self.weights
+        return [v for v in self.weights if not v.trainable]
+
+    @property
+    def variables(self):
+        """Weights plus the state of random seed generators."""
+        out = list(self.weights)
+        seen = {id(v) for v in out}
+        for layer in self._flatten_layers():
+            for sg in layer._tracked()[2]:
+                if id(sg.state) not in seen:
+                    seen.add(id(sg.state))
+                    out.append(sg.state)
+        return out
+
+    @property
+    def trainable_variables(self):
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self):
+        trainable = {id(v) for v in self.trainable_weights}
+        return [v for v in self.variables if id(v) not in trainable]
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        value = bool(value)
+        self._trainable = value
+        for v in self._own_trainable:
+            v.trainable = value
+        _bump_structure()
+        for layer in self._layers:
+            layer.trainable = value
+
+    def get_weights(self):
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights):
+        params = self.weights
+        if len(weights) != len(params):
+            raise ValueError(
+                f"Layer '{self.name}' expects {len(params)} weight arrays, but set_weights() "
+                f"received {len(weights)}.")
+        for var, value in zip(params, weights):
+            value = np.asarray(value)
+            if tuple(value.shape) != var.shape:
+                raise ValueError(
+                    f"Layer '{self.name}' weight '{var.path}' has shape {var.shape}, but the "
+                    f"provided array has shape {tuple(value.shape)}.")
+        for var, value in zip(params, weights):
+            var.assign(value)
+
+    def count_params(self):
+        if not self.built:
+            raise ValueError(
+                f"You tried to call `count_params` on layer '{self.name}', but the layer isn't "
+                "built. Build it first by calling it on data or with `build(input_shape)`.")
+        return int(sum(v.size for v in self.weights))
+
+    # -- losses ----------------------------------------------------------------
+    def add_loss(self, loss):
+        collector = call_context.current_collector()
+        if collector is not None:
+            collector.losses.append(loss)
+        else:
+            self._losses.append(loss)
+
+    @property
+    def losses(self):
+        """Losses added with add_loss in the last call, plus weight regularization penalties."""
+        out = []
+        for layer in self._flatten_layers():
+            out.extend(layer._losses)
+            for v in layer._own_variables():
+                if v.regularizer is not None:
+                    out.append(v.regularizer(v.value))
+        return out
+
+    def _clear_losses(self):
+        for layer in self._flatten_layers():
+            if layer._losses:
+                layer._losses = []
+
+    # -- building --------------------------------------------------------------
+    def build(self, input_shape=None):
+        """Create the layer's weights for `input_shape` (batch dim None). Default: nothing."""
+        self.built = True
+
+    def _call_signature(self):
+        sig = self.__dict__.get("_call_signature")
+        if sig is None:
+            sig = inspect.signature(self.call)
+            self.__dict__["_call_signature"] = sig
+        return sig
+
+    def _call_accepts(self, name):
+        params = self._call_signature().parameters
+        return name in params or any(p.kind == p.VAR_KEYWORD for p in params.values())
+
+    def _maybe_build(self, args, kwargs):
+        if self.built:
+            return
+        if not args and not kwargs:
+            self.build(None)
+        else:
+            build_params = [p for p in inspect.signature(self.build).parameters.values()
+                            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            if len(build_params) > 1:
+                call_params = list(self._call_signature().parameters)
+                bound = dict(zip(call_params, args))
+                bound.update(kwargs)
+                shapes = {}
+                for p in build_params:
+                    arg = p.name[:-6] if p.name.endswith("_shape") else p.name
+                    if arg in bound:
+                        shapes[p.name] = shape_structure(bound[arg])
+                self.build(**shapes)
+            else:
+                first = args[0] if args else next(iter(kwargs.values()))
+                self._build_shapes = shape_structure(first)
+                self.build(self._build_shapes)
+        self.built = True
+
+    def _check_input_spec(self, first):
+        if self.input_spec is None:
+            return
+        if isinstance(first, (list, tuple)) and isinstance(self.input_spec, (list, tuple)):
+            shapes = [shape_structure(x) for x in first]
+        else:
+            shapes = [shape_structure(first)]
+        assert_input_compatibility(self.input_spec, shapes, self.name)
+
+    # -- calling ---------------------------------------------------------------
+    def call(self, *args, **kwargs):
+        raise TypeError(f"Layer '{self.name}' ({type(self).__name__}) does not define call().")
+
+    def _convert_inputs(self, x):
+        """NumPy inputs become jax arrays; floats are cast to the compute dtype."""
+        dtype = self._dtype
+        def conv(v):
+            if isinstance(v, np.ndarray) or isinstance(v, (float, int)) and not isinstance(v, bool):
+                v = jnp.asarray(v)
+            if isinstance(v, jax.Array) and self.autocast and v.dtype != dtype and \
+                    jnp.issubdtype(v.dtype, jnp.floating) and "float" in dtype:
+                v = v.astype(dtype)
+            return v
+        return tree.map_structure(conv, x)
+
+    def __call__(self, *args, **kwargs):
+        if "_inbound_nodes" not in self.__dict__:
+            raise RuntimeError(
+                f"{type(self).__name__}: call `super().__init__()` in your layer's __init__ "
+                "before using it.")
+        if not args and not kwargs:
+            raise ValueError(f"Layer '{self.name}' was called without inputs.")
+        if _has_keras_tensor(args) or _has_keras_tensor(kwargs):
+            return self._symbolic_call(args, kwargs)
+        if args:
+            args = (self._convert_inputs(args[0]),) + args[1:]
+        outer = call_context.current()
+        training = kwargs.get("training")
+        if training is None and outer is not None:
+            training = outer.training
+        if training is not None and self._call_accepts("training"):
+            kwargs["training"] = training
+        first_call = not self.built
+        prev = call_context.enter(training)
+        try:
+            if first_call:
+                with naming.name_scope(self.name):
+                    self._maybe_build(args, kwargs)
+                    self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
+                    return self.call(*args, **kwargs)
+            self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
+            if outer is None and call_context.current_collector() is None:
+                self._clear_losses()
+            return self.call(*args, **kwargs)
+        finally:
+            call_context.leave(prev)
+
+    def _symbolic_call(self, args, kwargs):
+        if not self.built:
+            with naming.name_scope(self.name):
+                self._maybe_build(args, kwargs)
+        self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
+        outputs = self.compute_output_spec(*args, **kwargs)
+        Node(self, args, kwargs, outputs)
+        return outputs
+
+    def compute_output_shape(self, input_shape):
+        """Output shape(s) for `input_shape`; default infers them by tracing `call`."""
+        raise _NoOutputShape()
+
+    def compute_output_spec(self, *args, **kwargs):
+        """KerasTensor(s) describing the output of calling the layer on `args`."""
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            first = args[0] if args else next(iter(kwargs.values()))
+            try:
+                shapes = self.compute_output_shape(shape_structure(first))
+            except _NoOutputShape:
+                shapes = None
+            if shapes is not None:
+                return _shapes_to_keras_tensors(shapes, self.compute_dtype)
+        return infer_output_spec(self.call, args, kwargs)
+
+    # -- pure form -------------------------------------------------------------
+    def stateless_call(self, trainable_values, non_trainable_values, *args,
+                       return_losses=False, **kwargs):
+        """Call the layer as a pure function of its variable values.
+
+        Returns `(outputs, new_non_trainable_values)`, plus the list of added losses
+        when `return_losses=True`. Lists are in the order of `trainable_variables` and
+        `non_trainable_variables`.
+        """
+        trainable_vars = self.trainable_variables
+        non_trainable_vars = self.non_trainable_variables
+        if len(trainable_values) != len(trainable_vars) or \
+                len(non_trainable_values) != len(non_trainable_vars):
+            raise ValueError(
+                f"stateless_call on '{self.name}' expects {len(trainable_vars)} trainable and "
+                f"{len(non_trainable_vars)} non-trainable values, got {len(trainable_values)} "
+                f"and {len(non_trainable_values)}.")
+        mapping = list(zip(trainable_vars, trainable_values))
+        mapping += list(zip(non_trainable_vars, non_trainable_values))
+        with StatelessScope(mapping) as scope, call_context.LossCollector() as collector:
+            outputs = self(*args, **kwargs)
+            if return_losses:
+                losses = list(collector.losses)
+                for layer in self._flatten_layers():
+                    for v in layer._own_variables():
+                        if v.regularizer is not None:
+                            losses.append(v.regularizer(v.value))
+        new_non_trainable = [scope.get_current_value(v) for v in non_trainable_vars]
+        if return_losses:
+            return outputs, new_non_trainable, losses
+        return outputs, new_non_trainable
+
+    # -- graph introspection -----------------------------------------------------
+    def _single_node(self, what):
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f"Layer '{self.name}' has no {what}: it has never been called on a symbolic "
+                "input (keras.Input or another layer's output).")
+        return self._inbound_nodes[0]
+
+    @property
+    def input(self):
+        """The symbolic input(s) of the layer's first call (a list for several)."""
+        tensors = self._single_node("input").input_tensors
+        return tensors[0] if len(tensors) == 1 else list(tensors)
+
+    @property
+    def output(self):
+        """The symbolic output(s) of the layer's first call."""
+        outputs = self._single_node("output").outputs
+        return list(outputs) if isinstance(outputs, tuple) else outputs
+
+    @property
+    def input_shape(self):
+        return tree.map_structure(lambda t: t.shape, self.input) if not isinstance(self.input, KerasTensor) \
+            else self.input.shape
+
+    @property
+    def output_shape(self):
+        out = self.output
+        if isinstance(out, KerasTensor):
+            return out.shape
+        return tree.map_structure(lambda t: t.shape, out)
+
+    # -- config ----------------------------------------------------------------
+    def get_config(self):
+        """Constructor arguments. Subclasses that don't override this get the arguments
+        their __init__ was called with (when those are plain Python values)."""
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype}
+        if type(self).get_config is Layer.get_config and type(self).__init__ is not Layer.__init__:
+            args, kwargs = self._init_args
+            try:
+                bound = inspect.signature(type(self).__init__).bind(self, *args, **kwargs)
+            except TypeError:
+                bound = None
+            if bound is not None:
+                for key, value in bound.arguments.items():
+                    if key == "self":
+                        continue
+                    param = inspect.signature(type(self).__init__).parameters[key]
+                    if param.kind == param.VAR_KEYWORD:
+                        config.update(value)
+                    elif param.kind != param.VAR_POSITIONAL:
+                        config[key] = value
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+class _NoOutputShape(Exception):
+    pass
+
+
+def _shapes_to_keras_tensors(shapes, dtype):
+    if is_shape(shapes):
+        return KerasTensor(tuple(shapes), dtype=dtype)
+    if isinstance(shapes, dict):
+        return {k: _shapes_to_keras_tensors(v, dtype) for k, v in shapes.items()}
+    if isinstance(shapes, (list, tuple)):
+        return type(shapes)(_shapes_to_keras_tensors(s, dtype) for s in shapes)
+    raise ValueError(f"compute_output_shape returned an unrecognised value: {shapes!r}")
+
+
+def infer_output_spec(fn, args, kwargs):
+    """Run `fn(*args, **kwargs)` abstractly (jax.eval_shape) with KerasTensors as inputs.
+
+    Unknown dims (None) are tried with two sizes; a dim that follows them stays None.
+    Variable assignments made by `fn` are discarded.
+    """
+    symbolic = [t for t in tree.flatten([list(args), kwargs]) if isinstance(t, KerasTensor)]
+    has_unknown = any(d is None for t in symbolic for d in t.shape)
+
+    def run(size):
+        structs = [jax.ShapeDtypeStruct(tuple(size if d is None else d for d in t.shape), t.dtype)
+                   for t in symbolic]
+
+        def pure(*values):
+            by_id = {id(t): v for t, v in zip(symbolic, values)}
+            sub = lambda x: by_id[id(x)] if isinstance(x, KerasTensor) else x
+            a = tree.map_structure(sub, args)
+            k = tree.map_structure(sub, kwargs)
+            prev = call_context.enter(k.get("training"))
+            try:
+                with StatelessScope(), call_context.LossCollector():
+                    return fn(*a, **k)
+            finally:
+                call_context.leave(prev)
+
+        return jax.eval_shape(pure, *structs)
+
+    out_a = run(2)
+    out_b = run(3) if has_unknown else out_a
+
+    def to_kt(a, b):
+        shape = tuple(da if da == db else None for da, db in zip(a.shape, b.shape))
+        return KerasTensor(shape, dtype=a.dtype)
+
+    return _map_pair(to_kt, out_a, out_b)
+
+
+def _map_pair(fn, a, b):
+    if isinstance(a, (list, tuple)):
+        return type(a)(_map_pair(fn, x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return {k: _map_pair(fn, a[k], b[k]) for k in a}
+    if a is None:
+        return None
+    return fn(a, b)

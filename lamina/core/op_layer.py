@@ -1,0 +1,19 @@
+"""OpLayer: a `lamina.ops` function called on KerasTensors, recorded as a graph node."""
+
+from lamina.core import naming
+from lamina.core.layer import Layer
+
+
+class OpLayer(Layer):
+    """Wraps one op call (e.g. `ops.sum(x, axis=1)` on a symbolic x) as a weightless layer."""
+
+    def __init__(self, fn, name=None, **kwargs):
+        super().__init__(name=name and naming.auto_name(name), **kwargs)
+        self.fn = fn
+        self.built = True
+
+    def call(self, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+    def get_config(self):
+        return {"name": self.name, "function": self.fn.__name__}

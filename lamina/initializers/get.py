@@ -1,0 +1,48 @@
+"""Resolve an initializer from a name, a config dict, a class, or a callable."""
+
+from lamina.core.lookup import unknown_name_error
+from lamina.core.naming import to_snake_case
+from lamina.initializers import initializers as _init
+
+_CLASSES = [
+    _init.Zeros, _init.Ones, _init.Constant, _init.Identity, _init.RandomNormal,
+    _init.RandomUniform, _init.TruncatedNormal, _init.VarianceScaling, _init.GlorotUniform,
+    _init.GlorotNormal, _init.HeNormal, _init.HeUniform, _init.LecunNormal, _init.LecunUniform,
+    _init.Orthogonal,
+]
+ALL = {cls.__name__: cls for cls in _CLASSES}
+ALL.update({to_snake_case(cls.__name__): cls for cls in _CLASSES})
+ALL.update({"zero": _init.Zeros, "one": _init.Ones, "uniform": _init.RandomUniform,
+            "normal": _init.RandomNormal, "orthogonal": _init.Orthogonal,
+            "identity": _init.Identity})
+
+
+def serialize(initializer):
+    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
+            "config": initializer.get_config(), "registered_name": None}
+
+
+def get(identifier):
+    """None -> None; "glorot_uniform" -> a new GlorotUniform(); dict -> from its config."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, _init.Initializer):
+        return identifier
+    if isinstance(identifier, str):
+        cls = ALL.get(identifier)
+        if cls is None:
+            raise unknown_name_error("initializer", identifier, ALL)
+        return cls()
+    if isinstance(identifier, dict):
+        from lamina.saving.object_registration import get_registered_object
+
+        name = identifier.get("class_name")
+        cls = ALL.get(name) or get_registered_object(identifier.get("registered_name") or name)
+        if cls is None:
+            raise ValueError(f"Unknown initializer class {name!r} in config {identifier}.")
+        return cls.from_config(identifier.get("config", {}))
+    if isinstance(identifier, type) and issubclass(identifier, _init.Initializer):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret initializer: {identifier!r}")

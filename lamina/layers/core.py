@@ -1,0 +1,157 @@
+"""Core layers: Dense, Activation, Identity, Lambda."""
+
+import jax.numpy as jnp
+
+from lamina import activations, constraints, initializers, regularizers
+from lamina.core.input_spec import InputSpec
+from lamina.core.layer import Layer
+from lamina.saving.serialization import serialize_keras_object as _ser
+
+
+class Dense(Layer):
+    """`activation(inputs @ kernel + bias)`.
+
+    Input (..., input_dim) -> output (..., units). kernel (input_dim, units) starts
+    "glorot_uniform", bias (units,) "zeros". activation None means linear.
+    """
+
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 lora_rank=None, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(units, int) or units <= 0:
+            raise ValueError(f"Dense '{self.name}': units must be a positive int, got {units!r}.")
+        self.units = units
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(min_ndim=2)
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError(f"Dense '{self.name}' needs a known last input dimension, got "
+                             f"input shape {tuple(input_shape)}.")
+        self.kernel = self.add_weight(shape=(input_dim, self.units), initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, name="kernel")
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint, name="bias")
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
+        self.built = True
+
+    def call(self, inputs):
+        x = jnp.matmul(inputs, self.kernel.value)
+        if self.bias is not None:
+            x = x + self.bias.value
+        x = self.activation(x)
+        if self.activity_regularizer is not None:
+            self.add_loss(self.activity_regularizer(x))
+        return x
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": _ser(self.kernel_initializer),
+            "bias_initializer": _ser(self.bias_initializer),
+            "kernel_regularizer": _ser(self.kernel_regularizer),
+            "bias_regularizer": _ser(self.bias_regularizer),
+            "activity_regularizer": _ser(self.activity_regularizer),
+            "kernel_constraint": _ser(self.kernel_constraint),
+            "bias_constraint": _ser(self.bias_constraint),
+        })
+        return config
+
+
+class Activation(Layer):
+    """Applies `activation` (a name or callable) elementwise. Shape unchanged."""
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+        self.built = True
+
+    def call(self, inputs):
+        return self.activation(inputs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "activation": activations.serialize(self.activation)}
+
+
+class Identity(Layer):
+    """Returns its input unchanged."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.built = True
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+class Lambda(Layer):
+    """Wraps `function(inputs, **arguments)` as a layer.
+
+    output_shape: optional shape (without batch) or callable(input_shape); by default the
+    output shape is inferred by tracing the function.
+    """
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        if not callable(function):
+            raise ValueError(f"Lambda '{self.name}': function must be callable, got {function!r}.")
+        self.function = function
+        self.arguments = dict(arguments or {})
+        self._output_shape = output_shape
+        self.built = True
+
+    def call(self, inputs, mask=None, training=None):
+        return self.function(inputs, **self.arguments)
+
+    def compute_output_shape(self, input_shape):
+        if self._output_shape is None:
+            from lamina.core.layer import _NoOutputShape
+
+            raise _NoOutputShape()
+        if callable(self._output_shape):
+            return self._output_shape(input_shape)
+        batch = input_shape[0] if input_shape and not isinstance(input_shape[0], (list, tuple)) else None
+        return (batch,) + tuple(self._output_shape)
+
+    def get_config(self):
+        from lamina.saving.lambda_serialization import serialize_function
+
+        config = super().get_config()
+        config.update({"function": serialize_function(self.function), "arguments": self.arguments,
+                       "output_shape": self._output_shape if not callable(self._output_shape) else None})
+        return config
+
+    @classmethod
+    def from_config(cls, config, safe_mode=None):
+        from lamina.saving.lambda_serialization import deserialize_function
+
+        config = dict(config)
+        config["function"] = deserialize_function(config["function"], safe_mode=safe_mode)
+        return cls(**config)

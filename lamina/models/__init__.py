@@ -1,0 +1,3 @@
+from lamina.models.functional import Functional
+from lamina.models.model import Model
+from lamina.models.sequential import Sequential

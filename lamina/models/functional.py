@@ -1,0 +1,206 @@
+"""Functional: a model defined by a graph of layer calls from inputs to outputs."""
+
+import collections
+
+import jax.numpy as jnp
+import numpy as np
+
+from lamina.core import tree
+from lamina.core.keras_tensor import KerasTensor
+from lamina.layers.input_layer import InputLayer
+from lamina.models.model import Model
+
+
+def _describe(structure):
+    return tree.map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else t, structure)
+
+
+class Functional(Model):
+    """`Model(inputs=..., outputs=...)`: inputs and outputs are KerasTensors, or lists,
+    tuples or dicts of them. Calling it runs the recorded layer calls in order."""
+
+    def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        if isinstance(inputs, dict) and not inputs:
+            raise ValueError(f"Model '{self.name}': `inputs` is empty.")
+        for kind, struct in (("inputs", inputs), ("outputs", outputs)):
+            for t in tree.flatten(struct):
+                if not isinstance(t, KerasTensor):
+                    raise ValueError(
+                        f"Model '{self.name}': all {kind} must be KerasTensors (from keras.Input "
+                        f"or layer calls on them); got {type(t).__name__}: {t!r}.")
+        if isinstance(inputs, tuple):
+            inputs = list(inputs)
+        if isinstance(outputs, tuple):
+            outputs = list(outputs)
+        self._inputs_struct = inputs
+        self._outputs_struct = outputs
+        self.inputs = tree.flatten(inputs)
+        self.outputs = tree.flatten(outputs)
+        if len({id(t) for t in self.inputs}) != len(self.inputs):
+            raise ValueError(f"Model '{self.name}': the same input tensor is listed twice in `inputs`.")
+        self._nodes, self._graph_layers = self._build_graph()
+        self._check_unique_names()
+        self.built = True
+
+    # -- graph ---------------------------------------------------------------
+    def _build_graph(self):
+        """Nodes in execution order (input nodes excluded) and the layers in Keras order."""
+        input_ids = {id(t) for t in self.inputs}
+        ordered, visited, on_path = [], set(), set()
+
+        def visit(tensor, consumer):
+            if id(tensor) in input_ids:
+                return
+            node = tensor._node
+            if node is None or node.is_input:
+                used = [t.name for t in self.inputs]
+                where = f" at layer '{consumer.layer.name}'" if consumer is not None else ""
+                raise ValueError(
+                    f"Graph disconnected in model '{self.name}': cannot obtain the value of tensor "
+                    f"{tensor}{where}: it does not depend on the model's inputs {used}. Pass "
+                    "every keras.Input the outputs depend on in `inputs`.")
+            if id(node) in visited:
+                return
+            if id(node) in on_path:
+                raise ValueError(f"Model '{self.name}': the layer graph has a cycle at '{node.layer.name}'.")
+            on_path.add(id(node))
+            for t in node.input_tensors:
+                visit(t, node)
+            on_path.discard(id(node))
+            visited.add(id(node))
+            ordered.append(node)
+
+        for t in self.outputs:
+            visit(t, None)
+        layers, seen = [], set()
+        for t in self.inputs:
+            layer = t._keras_history[0] if t._keras_history else None
+            if layer is not None and id(layer) not in seen:
+                seen.add(id(layer))
+                layers.append(layer)
+        for node in ordered:
+            if id(node.layer) not in seen:
+                seen.add(id(node.layer))
+                layers.append(node.layer)
+        return ordered, layers
+
+    def _check_unique_names(self):
+        counts = collections.Counter(layer.name for layer in self._graph_layers)
+        dup = [n for n, c in counts.items() if c > 1]
+        if dup:
+            raise ValueError(
+                f"Model '{self.name}': layer names must be unique, but "
+                + ", ".join(f"'{n}' is used {counts[n]} times" for n in dup)
+                + ". Give the layers distinct `name=` arguments.")
+
+    @property
+    def _layers(self):
+        return list(self._graph_layers)
+
+    @property
+    def layers(self):
+        return list(self._graph_layers)
+
+    @property
+    def input_names(self):
+        return [t._keras_history[0].name if t._keras_history else t.name for t in self.inputs]
+
+    @property
+    def output_names(self):
+        return [t._keras_history[0].name for t in self.outputs]
+
+    @property
+    def input(self):
+        return self._inputs_struct
+
+    @property
+    def output(self):
+        return self._outputs_struct
+
+    @property
+    def input_shape(self):
+        return _describe(self._inputs_struct)
+
+    @property
+    def output_shape(self):
+        return _describe(self._outputs_struct)
+
+    def build(self, input_shape=None):
+        self.built = True
+
+    # -- running -------------------------------------------------------------
+    def _flatten_inputs(self, inputs):
+        """Model inputs in `self.inputs` order from a single value, list/tuple or dict."""
+        if isinstance(inputs, dict):
+            names = self.input_names
+            unknown = [k for k in inputs if k not in names]
+            missing = [n for n in names if n not in inputs]
+            if unknown or missing:
+                parts = []
+                if unknown:
+                    parts.append(f"unknown key(s) {unknown}")
+                if missing:
+                    parts.append(f"missing key(s) {missing}")
+                raise ValueError(
+                    f"Model '{self.name}' was called with a dict with {' and '.join(parts)}. "
+                    f"Its inputs are named {names}.")
+            return [inputs[n] for n in names]
+        flat = tree.flatten(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        if len(flat) != len(self.inputs):
+            raise ValueError(
+                f"Model '{self.name}' expects {len(self.inputs)} input(s) "
+                f"({[t.shape for t in self.inputs]}), but it received {len(flat)} input tensor(s).")
+        return flat
+
+    def _check_and_cast(self, i, kt, x):
+        if not hasattr(x, "shape"):
+            x = jnp.asarray(x)
+        shape = tuple(x.shape)
+        expected = kt.shape
+        ok = len(shape) == len(expected) and all(
+            e is None or e == s for e, s in zip(expected, shape))
+        if not ok:
+            raise ValueError(
+                f"Input {i} ('{self.input_names[i]}') of model '{self.name}' is incompatible with "
+                f"the model: expected shape={expected}, but received input with shape={shape}")
+        if x.dtype != kt.dtype:
+            if isinstance(x, np.ndarray):
+                x = np.asarray(x, dtype=kt.dtype)
+            else:
+                x = x.astype(kt.dtype)
+        return x
+
+    def call(self, inputs, training=None, mask=None):
+        flat = self._flatten_inputs(inputs)
+        values = {}
+        for i, (kt, x) in enumerate(zip(self.inputs, flat)):
+            values[id(kt)] = self._check_and_cast(i, kt, x)
+        for node in self._nodes:
+            args, kwargs = node.map_arguments(values)
+            out = node.layer(*args, **kwargs)
+            flat_out = tree.flatten(out)
+            if len(flat_out) != len(node.output_tensors):
+                raise ValueError(
+                    f"Layer '{node.layer.name}' returned {len(flat_out)} tensors when called in "
+                    f"model '{self.name}', but {len(node.output_tensors)} when the model was built.")
+            for t, v in zip(node.output_tensors, flat_out):
+                values[id(t)] = v
+        return tree.map_structure(lambda t: values[id(t)], self._outputs_struct)
+
+    def compute_output_spec(self, *args, **kwargs):
+        from lamina.core.layer import infer_output_spec
+
+        return infer_output_spec(self.call, args, kwargs)
+
+    # -- config --------------------------------------------------------------
+    def get_config(self):
+        from lamina.models.functional_config import functional_config
+
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from lamina.models.functional_config import functional_from_config
+
+        return functional_from_config(cls, config, custom_objects=custom_objects)

@@ -1,0 +1,175 @@
+"""Model: a Layer that can be trained, summarized, saved. `Model(inputs, outputs)` makes a
+Functional model; subclassing Model with `__init__` + `call` makes a subclassed one."""
+
+import jax
+
+from lamina.core import call_context, tree
+from lamina.core.keras_tensor import KerasTensor
+from lamina.core.layer import Layer, structure_version, _has_keras_tensor
+from lamina.core.stateless_scope import in_stateless_scope
+from lamina.training.trainer import Trainer
+
+_JIT_FALLBACK_ERRORS = (
+    jax.errors.ConcretizationTypeError,
+    jax.errors.TracerArrayConversionError,
+    jax.errors.TracerBoolConversionError,
+    jax.errors.TracerIntegerConversionError,
+)
+
+
+class Model(Trainer, Layer):
+    """Groups layers into an object with training and inference features.
+
+    `Model(inputs=..., outputs=...)` builds a functional model. A subclass defines its
+    layers in `__init__` and the forward pass in `call(inputs, training=None)`.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from lamina.models.functional import Functional
+
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    def __init__(self, *args, **kwargs):
+        name = kwargs.pop("name", None)
+        trainable = kwargs.pop("trainable", True)
+        dtype = kwargs.pop("dtype", None)
+        if args or kwargs:
+            bad = sorted(kwargs) or ["positional arguments"]
+            raise TypeError(
+                f"Model.__init__() got unexpected argument(s) {bad}. A subclassed model passes "
+                "only name/trainable/dtype to super().__init__(); a functional model is made "
+                "with keras.Model(inputs=..., outputs=...).")
+        Layer.__init__(self, name=name, trainable=trainable, dtype=dtype)
+        Trainer.__init__(self)
+        self._traced = None
+        self._trace_error = None
+        self._var_cache = None
+
+    # -- weights ---------------------------------------------------------------
+    def _require_built(self):
+        if not self.built:
+            raise ValueError(
+                f"Weights for model '{self.name}' have not yet been created. Weights are created "
+                "when the model is first called on inputs or `build()` is called with an "
+                "`input_shape`.")
+
+    @property
+    def weights(self):
+        self._require_built()
+        return Layer.weights.fget(self)
+
+    def _variable_lists(self):
+        """(trainable, non_trainable) variables, cached until the layer structure changes."""
+        version = structure_version()
+        if self._var_cache is None or self._var_cache[0] != version:
+            self._var_cache = (version, self.trainable_variables, self.non_trainable_variables)
+        return self._var_cache[1], self._var_cache[2]
+
+    @property
+    def layers(self):
+        """Sublayers, in the order they were assigned (subclassed models)."""
+        return [layer for layer in self._layers]
+
+    def get_layer(self, name=None, index=None):
+        """The layer called `name`, or at position `index` of `model.layers`."""
+        layers = self.layers
+        if index is not None and name is not None:
+            raise ValueError("Provide only one of `name` or `index` to get_layer().")
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model '{self.name}' only "
+                    f"has {len(layers)} layers.")
+            return layers[index]
+        if name is not None:
+            for layer in layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(
+                f"No such layer: {name}. Existing layers in model '{self.name}' are: "
+                f"{[layer.name for layer in layers]}.")
+        raise ValueError("Provide either a layer `name` or an `index` to get_layer().")
+
+    # -- building ----------------------------------------------------------------
+    def build(self, input_shape=None):
+        """Create the weights of a subclassed model by tracing `call` on symbolic inputs
+        of `input_shape` (batch dim None; a list or dict for several inputs)."""
+        if type(self).build is not Model.build:
+            return
+        if input_shape is None:
+            raise ValueError(f"Model '{self.name}'.build() needs an `input_shape`.")
+        from lamina.models.tracing import trace_subclassed_model
+
+        trace_subclassed_model(self, input_shape)
+        self.built = True
+
+    def _maybe_build(self, args, kwargs):
+        if self.built:
+            return
+        if type(self).build is Model.build:
+            # A subclassed model without its own build(): its layers build during call().
+            from lamina.core.layer import shape_structure
+
+            first = args[0] if args else next(iter(kwargs.values()))
+            self._build_shapes = shape_structure(first)
+            self.built = True
+            return
+        super()._maybe_build(args, kwargs)
+
+    # -- calling -------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        if (self.built and args and not self.__dict__.get("_run_eagerly_call")
+                and call_context.current() is None and not in_stateless_scope()
+                and not _has_keras_tensor(args) and not _has_keras_tensor(kwargs)
+                and set(kwargs) <= {"training"}):
+            try:
+                return self._compiled_call(args[0], bool(kwargs.get("training") or False), args[1:])
+            except _JIT_FALLBACK_ERRORS:
+                # call() does host-side work on values: run it eagerly from now on.
+                self.__dict__["_run_eagerly_call"] = True
+        return super().__call__(*args, **kwargs)
+
+    def _compiled_call(self, inputs, training, extra_args):
+        """Eager `model(x)` as one jitted call of the pure form; state is written back."""
+        trainable, non_trainable = self._variable_lists()
+        fn = self.__dict__.get("_jit_forward")
+        if fn is None:
+            def forward(tv, ntv, x, extra, training):
+                return self.stateless_call(tv, ntv, x, *extra, training=training)
+
+            fn = jax.jit(forward, static_argnames=("training",))
+            self.__dict__["_jit_forward"] = fn
+        inputs = tree.map_structure(
+            lambda v: v if isinstance(v, jax.Array) or v is None else jax.numpy.asarray(v), inputs)
+        out, new_ntv = fn([v._value for v in trainable], [v._value for v in non_trainable],
+                          inputs, tuple(extra_args), training=training)
+        for var, value in zip(non_trainable, new_ntv):
+            if value is not var._value:
+                var._value = value
+        return out
+
+    # -- introspection -------------------------------------------------------------
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Print the layers with output shapes and parameter counts."""
+        from lamina.models.summary import print_summary
+
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable,
+                      layer_range=layer_range)
+
+    def count_params(self):
+        self._require_built()
+        return Layer.count_params(self)
+
+    def get_config(self):
+        return Layer.get_config(self)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def is_symbolic(x):
+    return isinstance(x, KerasTensor)

@@ -1,0 +1,182 @@
+"""Sequential: a plain stack of layers, each with one input and one output."""
+
+from lamina.core.keras_tensor import KerasTensor
+from lamina.core.layer import Layer
+from lamina.layers.input_layer import InputLayer
+from lamina.models.model import Model
+
+
+class Sequential(Model):
+    """A model that applies `layers` one after the other.
+
+    Once the input shape is known (a leading `keras.Input`, `input_shape=` on the first
+    layer, `build(input_shape)` or the first call) it is a functional graph underneath.
+    """
+
+    def __init__(self, layers=None, trainable=True, name=None):
+        super().__init__(trainable=trainable, name=name)
+        self._stack = []
+        for layer in layers or []:
+            self.add(layer, rebuild=False)
+        self._rebuild()
+
+    # -- editing the stack ---------------------------------------------------------
+    def add(self, layer, rebuild=True):
+        """Append a layer (or a `keras.Input` tensor) to the stack."""
+        if isinstance(layer, KerasTensor):
+            origin = layer._keras_history[0] if layer._keras_history else None
+            if not isinstance(origin, InputLayer):
+                raise ValueError(
+                    f"Sequential '{self.name}'.add() accepts a keras.Input tensor or a layer; got "
+                    f"{layer}, which was not made by keras.Input.")
+            layer = origin
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                f"Sequential '{self.name}'.add() expects a Layer instance, got "
+                f"{type(layer).__name__}: {layer!r}.")
+        if isinstance(layer, InputLayer):
+            if self._stack:
+                raise ValueError(
+                    f"Sequential '{self.name}': an Input can only be the first element; the model "
+                    f"already has layers {[l.name for l in self._stack]}.")
+        elif not self._stack and layer._input_shape_arg is not None:
+            self._stack.append(InputLayer(shape=layer._input_shape_arg,
+                                          batch_size=layer._batch_size_arg))
+        names = {l.name for l in self._stack}
+        if layer.name in names:
+            raise ValueError(
+                f"Sequential '{self.name}': all layers must have unique names; '{layer.name}' is "
+                "already in the model.")
+        self._stack.append(layer)
+        if rebuild:
+            self._rebuild()
+
+    def pop(self, rebuild=True):
+        """Remove and return the last layer."""
+        layers = self.layers
+        if not layers:
+            raise TypeError(f"Sequential '{self.name}' has no layers to pop.")
+        layer = self._stack.pop()
+        if rebuild:
+            self._rebuild()
+        return layer
+
+    def _rebuild(self):
+        """Make the functional graph if the input shape is known."""
+        self.__dict__.pop("_jit_forward", None)
+        self._functional = None
+        self.built = False
+        if self._stack and isinstance(self._stack[0], InputLayer):
+            self._build_graph(self._stack[0])
+
+    def _build_graph(self, input_layer):
+        from lamina.core import naming
+        from lamina.models.functional import Functional
+
+        inputs = input_layer.output
+        x = inputs
+        with naming.name_scope(self.name):
+            for layer in self._stack[1:]:
+                x = layer(x)
+        self._functional = Functional(inputs, x, name=self.name)
+        self.built = True
+
+    # -- properties ------------------------------------------------------------------
+    @property
+    def layers(self):
+        return [l for l in self._stack if not isinstance(l, InputLayer)]
+
+    @property
+    def _layers(self):
+        return list(self._stack)
+
+    @property
+    def inputs(self):
+        return self._functional.inputs if self._functional else None
+
+    @property
+    def outputs(self):
+        return self._functional.outputs if self._functional else None
+
+    @property
+    def input(self):
+        self._require_graph("input")
+        return self._functional.input
+
+    @property
+    def output(self):
+        self._require_graph("output")
+        return self._functional.output
+
+    @property
+    def input_shape(self):
+        self._require_graph("input_shape")
+        return self._functional.input_shape
+
+    @property
+    def output_shape(self):
+        self._require_graph("output_shape")
+        return self._functional.output_shape
+
+    @property
+    def input_names(self):
+        return self._functional.input_names if self._functional else ["input_layer"]
+
+    @property
+    def output_names(self):
+        return self._functional.output_names if self._functional else []
+
+    def _require_graph(self, what):
+        if self._functional is None:
+            raise AttributeError(
+                f"Sequential model '{self.name}' has no {what} yet: it is not built. Add a "
+                "keras.Input first or call build(input_shape).")
+
+    # -- building and calling --------------------------------------------------------------
+    def build(self, input_shape=None):
+        if self._functional is not None:
+            return
+        if input_shape is None:
+            raise ValueError(f"Sequential '{self.name}'.build() needs an `input_shape`.")
+        if not self.layers:
+            raise ValueError(f"Sequential '{self.name}' has no layers to build.")
+        input_shape = tuple(input_shape)
+        self._stack.insert(0, InputLayer(batch_shape=input_shape))
+        try:
+            self._rebuild()
+        except Exception:
+            self._stack.pop(0)
+            raise
+
+    def _maybe_build(self, args, kwargs):
+        if self._functional is not None:
+            return
+        first = args[0] if args else next(iter(kwargs.values()))
+        if not hasattr(first, "shape"):
+            raise ValueError(f"Sequential '{self.name}' expects a single tensor input, got "
+                             f"{type(first).__name__}.")
+        self.build((None,) + tuple(first.shape[1:]))
+
+    def call(self, inputs, training=None, mask=None):
+        if self._functional is None:
+            self._maybe_build((inputs,), {})
+        return self._functional.call(inputs, training=training)
+
+    def compute_output_spec(self, *args, **kwargs):
+        return self._functional.compute_output_spec(*args, **kwargs)
+
+    def get_config(self):
+        from lamina.saving.serialization import serialize_keras_object
+
+        layers = [serialize_keras_object(l) for l in self._stack]
+        return {"name": self.name, "trainable": self.trainable, "layers": layers}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from lamina.saving.deserialization import deserialize_layer
+
+        model = cls(name=config.get("name"), trainable=config.get("trainable", True))
+        for entry in config["layers"]:
+            model.add(deserialize_layer(entry, custom_objects=custom_objects), rebuild=False)
+        model._rebuild()
+        return model

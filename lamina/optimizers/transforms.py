@@ -1,0 +1,192 @@
+"""optax transformations for the Keras update rules that optax's own do not express.
+
+Each is an `optax.GradientTransformation` built from optax pieces (`optax.tree`
+moment updates, bias correction, `safe_increment`). The direction they return
+is positive; the optimizer chains `optax.scale_by_learning_rate` after them.
+Their states reuse optax's state classes where the fields mean the same thing,
+so `mu`/`nu` name the first/second moments everywhere.
+"""
+
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+from optax._src import numerics
+
+
+def _power(base, count):
+    """`base ** count` in the float dtype of a step count (int32 count)."""
+    return jnp.power(jnp.asarray(base, jnp.float32), count.astype(jnp.float32))
+
+
+def clip_by_norm_per_leaf(max_norm):
+    """Scale each gradient so its own L2 norm is at most `max_norm` (Keras `clipnorm`).
+
+    `g * max_norm / max(||g||, max_norm)`; a zero gradient stays zero.
+    """
+
+    def clip(g, _):
+        sq = jnp.sum(jnp.square(g))
+        safe = jnp.where(sq > 0, sq, 1.0)
+        norm = jnp.where(sq > 0, jnp.sqrt(safe), sq)
+        return g * max_norm / jnp.maximum(norm, max_norm)
+
+    return optax.stateless_with_tree_map(clip)
+
+
+def gradient_clipping(clipnorm=None, clipvalue=None, global_clipnorm=None):
+    """The Keras clipping option in force (at most one), or `optax.identity()`."""
+    if clipnorm and clipnorm > 0:
+        return clip_by_norm_per_leaf(clipnorm)
+    if global_clipnorm and global_clipnorm > 0:
+        return optax.clip_by_global_norm(global_clipnorm)
+    if clipvalue and clipvalue > 0:
+        return optax.clip(clipvalue)
+    return optax.identity()
+
+
+def scale_by_keras_adam(b1=0.9, b2=0.999, eps=1e-7, amsgrad=False):
+    """Adam with Keras's epsilon: `m * sqrt(1-b2^t)/(1-b1^t) / (sqrt(v) + eps)`.
+
+    With `amsgrad`, `nu_max = max(nu_max, v)` on the uncorrected `v` replaces `v`.
+    State: `ScaleByAdamState(count, mu, nu)` or `ScaleByAmsgradState(..., nu_max)`.
+    """
+
+    def init_fn(params):
+        count = jnp.zeros([], jnp.int32)
+        mu, nu = optax.tree.zeros_like(params), optax.tree.zeros_like(params)
+        if amsgrad:
+            return optax.ScaleByAmsgradState(count, mu, nu, optax.tree.zeros_like(params))
+        return optax.ScaleByAdamState(count, mu, nu)
+
+    def update_fn(updates, state, params=None):
+        del params
+        count = numerics.safe_increment(state.count)
+        mu = optax.tree.update_moment(updates, state.mu, b1, 1)
+        nu = optax.tree.update_moment_per_elem_norm(updates, state.nu, b2, 2)
+        alpha = jnp.sqrt(1 - _power(b2, count)) / (1 - _power(b1, count))
+        denom_src = nu
+        if amsgrad:
+            denom_src = jax.tree.map(jnp.maximum, state.nu_max, nu)
+        out = jax.tree.map(lambda m, v: (m * alpha) / (jnp.sqrt(v) + eps), mu, denom_src)
+        if amsgrad:
+            return out, optax.ScaleByAmsgradState(count, mu, nu, denom_src)
+        return out, optax.ScaleByAdamState(count, mu, nu)
+
+    return optax.GradientTransformation(init_fn, update_fn)
+
+
+def scale_by_keras_adamax(b1=0.9, b2=0.999, eps=1e-7):
+    """Adamax as Keras: `u = max(b2*u, |g|)`, direction `m / ((1-b1^t) * (u + eps))`.
+
+    (optax's adamax adds `eps` inside the running maximum instead.)
+    State: `ScaleByAdamState(count, mu, nu)` with `nu` the infinity norm `u`.
+    """
+
+    def init_fn(params):
+        zeros = optax.tree.zeros_like
+        return optax.ScaleByAdamState(jnp.zeros([], jnp.int32), zeros(params), zeros(params))
+
+    def update_fn(updates, state, params=None):
+        del params
+        count = numerics.safe_increment(state.count)
+        mu = optax.tree.update_moment(updates, state.mu, b1, 1)
+        nu = optax.tree.update_infinity_moment(updates, state.nu, b2, 0.0)
+        corr = 1 - _power(b1, count)
+        out = jax.tree.map(lambda m, u: m / (corr * (u + eps)), mu, nu)
+        return out, optax.ScaleByAdamState(count, mu, nu)
+
+    return optax.GradientTransformation(init_fn, update_fn)
+
+
+class ScaleByKerasNadamState(NamedTuple):
+    """Nadam state: step count, moments and the running product of momentum factors."""
+
+    count: Any
+    mu: Any
+    nu: Any
+    u_product: Any
+
+
+def scale_by_keras_nadam(b1=0.9, b2=0.999, eps=1e-7, decay=0.96):
+    """Nadam as Keras: momentum factors `u_t = b1 * (1 - 0.5 * decay^t)`.
+
+    Direction: `(u_{t+1} m / (1 - U_{t+1}) + (1 - u_t) g / (1 - U_t)) / (sqrt(v / (1-b2^t)) + eps)`
+    where `U_t = u_1 * ... * u_t` is kept in the state as `u_product`.
+    """
+
+    def init_fn(params):
+        zeros = optax.tree.zeros_like
+        dtype = optax.tree.dtype(params, "highest") if jax.tree.leaves(params) else jnp.float32
+        return ScaleByKerasNadamState(jnp.zeros([], jnp.int32), zeros(params), zeros(params),
+                                      jnp.ones([], dtype))
+
+    def update_fn(updates, state, params=None):
+        del params
+        count = numerics.safe_increment(state.count)
+        u_t = b1 * (1.0 - 0.5 * _power(decay, count))
+        u_next = b1 * (1.0 - 0.5 * _power(decay, count + 1))
+        u_product = state.u_product * u_t
+        u_product_next = u_product * u_next
+        mu = optax.tree.update_moment(updates, state.mu, b1, 1)
+        nu = optax.tree.update_moment_per_elem_norm(updates, state.nu, b2, 2)
+        v_corr = 1 - _power(b2, count)
+
+        def direction(g, m, v):
+            m_hat = u_next * m / (1 - u_product_next) + (1 - u_t) * g / (1 - u_product)
+            return m_hat / (jnp.sqrt(v / v_corr) + eps)
+
+        out = jax.tree.map(direction, updates, mu, nu)
+        return out, ScaleByKerasNadamState(count, mu, nu, u_product.astype(state.u_product.dtype))
+
+    return optax.GradientTransformation(init_fn, update_fn)
+
+
+class KerasFtrlState(NamedTuple):
+    """FTRL accumulators: sum of squared gradients and the linear term."""
+
+    accumulator: Any
+    linear: Any
+
+
+def keras_ftrl(learning_rate, learning_rate_power=-0.5, initial_accumulator_value=0.1,
+               l1=0.0, l2=0.0, l2_shrinkage=0.0, beta=0.0, weight_decay=None, decay_mask=None):
+    """FTRL-proximal as Keras: the update moves each variable to its closed-form value.
+
+    FTRL overwrites the variable from its accumulators, so Keras's decoupled weight
+    decay (applied to the variable before the step) enters through `params`; pass
+    `weight_decay` here instead of chaining `add_decayed_weights`. Needs `params`.
+    """
+
+    def init_fn(params):
+        return KerasFtrlState(optax.tree.full_like(params, initial_accumulator_value),
+                              optax.tree.zeros_like(params))
+
+    def update_fn(updates, state, params=None):
+        if params is None:
+            raise ValueError("keras_ftrl needs `params` in update().")
+        mask = decay_mask if decay_mask is not None else [True] * len(jax.tree.leaves(params))
+        p = -learning_rate_power
+        l2_total = l2 + beta / (2.0 * learning_rate)
+
+        def one(g, var, acc, lin, decayed):
+            if weight_decay is not None and decayed:
+                var = var - var * weight_decay * learning_rate
+            g_shrunk = g + 2 * l2_shrinkage * var
+            new_acc = acc + jnp.square(g)
+            lin = lin + g_shrunk - (jnp.power(new_acc, p) - jnp.power(acc, p)) / learning_rate * var
+            quadratic = jnp.power(new_acc, p) / learning_rate + 2 * l2_total
+            new_var = (jnp.clip(lin, -l1, l1) - lin) / quadratic
+            return new_var, new_acc, lin
+
+        leaves_g, treedef = jax.tree.flatten(updates)
+        results = [one(g, v, a, l, d) for g, v, a, l, d in zip(
+            leaves_g, treedef.flatten_up_to(params), treedef.flatten_up_to(state.accumulator),
+            treedef.flatten_up_to(state.linear), mask)]
+        new_vars, accs, lins = (treedef.unflatten(list(x)) for x in zip(*results)) if results else (
+            updates, state.accumulator, state.linear)
+        out = jax.tree.map(lambda new, old: new - old, new_vars, params)
+        return out, KerasFtrlState(accs, lins)
+
+    return optax.GradientTransformation(init_fn, update_fn)

@@ -1,0 +1,58 @@
+"""Objects <-> Keras 3 config dicts: {"module", "class_name", "config", "registered_name"}."""
+
+import types
+
+import numpy as np
+
+from lamina.saving.object_registration import get_registered_name
+
+# lamina subpackage -> the Keras module name Keras 3 writes for the same public class.
+_KERAS_MODULES = {
+    "layers": "keras.layers", "models": "keras.models", "initializers": "keras.initializers",
+    "regularizers": "keras.regularizers", "constraints": "keras.constraints",
+    "losses": "keras.losses", "metrics": "keras.metrics", "optimizers": "keras.optimizers",
+    "activations": "keras.activations", "random": "keras.random",
+}
+
+
+def keras_module(obj_or_cls):
+    cls = obj_or_cls if isinstance(obj_or_cls, type) else type(obj_or_cls)
+    parts = cls.__module__.split(".")
+    if parts[0] == "lamina" and len(parts) > 1:
+        if parts[1] == "optimizers" and "schedules" in parts:
+            return "keras.optimizers.schedules"
+        if parts[1] == "core" and cls.__name__ in ("Layer",):
+            return "keras.layers"
+        return _KERAS_MODULES.get(parts[1], "keras")
+    return cls.__module__
+
+
+def is_lamina_class(cls):
+    return cls.__module__.split(".")[0] == "lamina"
+
+
+def serialize_keras_object(obj):
+    """A JSON-ready description of `obj` (plain values pass through)."""
+    if obj is None or isinstance(obj, (str, bool, int, float)):
+        return obj
+    if isinstance(obj, (np.integer, np.floating)):
+        return obj.item()
+    if isinstance(obj, (list, tuple)):
+        return [serialize_keras_object(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: serialize_keras_object(v) for k, v in obj.items()}
+    if isinstance(obj, types.FunctionType) and not hasattr(obj, "get_config"):
+        from lamina.activations.get import ALL as ACTIVATIONS
+
+        for name, fn in ACTIVATIONS.items():
+            if fn is obj:
+                return name
+        registered = getattr(obj, "_lamina_registered_name", None)
+        return {"module": obj.__module__, "class_name": "function", "config": obj.__name__,
+                "registered_name": registered or obj.__name__}
+    if hasattr(obj, "get_config"):
+        cls = type(obj)
+        registered = None if is_lamina_class(cls) else get_registered_name(cls)
+        return {"module": keras_module(cls), "class_name": cls.__name__,
+                "config": serialize_keras_object(obj.get_config()), "registered_name": registered}
+    raise TypeError(f"Cannot serialize object {obj!r} of type {type(obj).__name__}.")
