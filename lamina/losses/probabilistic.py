@@ -158,7 +158,10 @@ def _check_label_range(what, labels, num_classes, ignore_class):
         labels = labels[labels != ignore_class]
     bad = labels[(labels < 0) | (labels >= num_classes)]
     if bad.size:
-        shown = ", ".join(str(v) for v in np.unique(bad)[:5].tolist())
+        bad = np.unique(bad)[:5]
+        if np.all(bad == np.round(bad)):
+            bad = bad.astype(np.int64)  # labels arrive as floats through Loss.__call__
+        shown = ", ".join(str(v) for v in bad.tolist())
         raise ValueError(f"{what}: labels must be in the range [0, {num_classes - 1}] for "
                          f"{num_classes} classes; got {shown}.")
 
