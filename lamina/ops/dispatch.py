@@ -61,3 +61,11 @@ def op(fn):
 
     wrapper.__lamina_op__ = True
     return wrapper
+
+
+# Public `lamina.ops` names that are plain functions, not `@op`s: they read only static
+# facts (shape, dtype), produce NumPy data, or take and return functions.
+NON_OPS = frozenset({
+    "shape", "dtype", "ndim", "is_tensor", "convert_to_numpy",  # static facts / host data
+    "vectorize", "custom_gradient",  # function transformations (their results are ops)
+})

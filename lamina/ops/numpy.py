@@ -37,6 +37,11 @@ def _binary(name, jfn, doc):
     return _util.make_op(name, lambda x1, x2: jfn(x1, x2), doc, __name__)
 
 
+def _bitwise(name, jfn, doc):
+    """Two-argument integer/bool op; Keras names its arguments (x, y)."""
+    return _util.make_op(name, lambda x, y: jfn(x, y), doc, __name__)
+
+
 def _binary_floating(name, jfn, doc):
     """Two-argument op computed in a float dtype (floatx() for integer inputs)."""
 
@@ -118,11 +123,11 @@ greater_equal = _binary("greater_equal", jnp.greater_equal, "`x1 >= x2`, element
 logical_and = _binary("logical_and", jnp.logical_and, "Element-wise AND as bools.")
 logical_or = _binary("logical_or", jnp.logical_or, "Element-wise OR as bools.")
 logical_xor = _binary("logical_xor", jnp.logical_xor, "Element-wise XOR as bools.")
-bitwise_and = _binary("bitwise_and", jnp.bitwise_and, "Bit-wise AND of integers or bools.")
-bitwise_or = _binary("bitwise_or", jnp.bitwise_or, "Bit-wise OR of integers or bools.")
-bitwise_xor = _binary("bitwise_xor", jnp.bitwise_xor, "Bit-wise XOR of integers or bools.")
-bitwise_left_shift = _binary("bitwise_left_shift", jnp.left_shift, "`x << y`.")
-bitwise_right_shift = _binary("bitwise_right_shift", jnp.right_shift, "`x >> y`.")
+bitwise_and = _bitwise("bitwise_and", jnp.bitwise_and, "Bit-wise AND of integers or bools.")
+bitwise_or = _bitwise("bitwise_or", jnp.bitwise_or, "Bit-wise OR of integers or bools.")
+bitwise_xor = _bitwise("bitwise_xor", jnp.bitwise_xor, "Bit-wise XOR of integers or bools.")
+bitwise_left_shift = _bitwise("bitwise_left_shift", jnp.left_shift, "`x << y`.")
+bitwise_right_shift = _bitwise("bitwise_right_shift", jnp.right_shift, "`x >> y`.")
 gcd = _binary("gcd", jnp.gcd, "Greatest common divisor, element-wise.")
 lcm = _binary("lcm", jnp.lcm, "Least common multiple, element-wise.")
 heaviside = _binary("heaviside", jnp.heaviside, "0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0.")
