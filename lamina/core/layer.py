@@ -23,7 +23,7 @@ from lamina.core.variable import Variable
 # Attributes holding bookkeeping, never sublayers or weights of their own.
 _UNTRACKED = frozenset({
     "_inbound_nodes", "_outbound_nodes", "_init_args", "_own_trainable", "_own_non_trainable",
-    "_losses", "_call_signature", "input_spec", "_build_shapes", "_functional", "_var_cache",
+    "_losses", "_call_sig", "input_spec", "_build_shapes", "_functional", "_var_cache",
     "_traced", "_traced_view", "_jit_forward",
 })
 
@@ -156,6 +156,8 @@ class Layer:
                            name=name or naming.auto_name("variable"), aggregation=aggregation)
         var.regularizer = regularizers.get(regularizer)
         var.constraint = constraints.get(constraint)
+        if trainable and not self._trainable:
+            var.trainable = False  # a frozen layer's new weights start frozen too
         (self._own_trainable if trainable else self._own_non_trainable).append(var)
         _bump_structure()
         return var
@@ -345,10 +347,10 @@ class Layer:
         self.built = True
 
     def _call_signature(self):
-        sig = self.__dict__.get("_call_signature")
+        sig = self.__dict__.get("_call_sig")
         if sig is None:
             sig = inspect.signature(self.call)
-            self.__dict__["_call_signature"] = sig
+            self.__dict__["_call_sig"] = sig
         return sig
 
     def _call_accepts(self, name):
@@ -416,7 +418,7 @@ class Layer:
         if args:
             args = (self._convert_inputs(args[0]),) + args[1:]
         outer = call_context.current()
-        training = kwargs.get("training")
+        training = kwargs.pop("training", None)
         if training is None and outer is not None:
             training = outer.training
         if training is not None and self._call_accepts("training"):
@@ -437,6 +439,8 @@ class Layer:
             call_context.leave(prev)
 
     def _symbolic_call(self, args, kwargs):
+        if "training" in kwargs and not self._call_accepts("training"):
+            kwargs = {k: v for k, v in kwargs.items() if k != "training"}
         if not self.built:
             with naming.name_scope(self.name):
                 self._maybe_build(args, kwargs)
