@@ -13,7 +13,12 @@ class OpLayer(Layer):
         self.built = True
 
     def call(self, *args, **kwargs):
-        return self.fn(*args, **kwargs)
+        from lamina.ops.dispatch import unwrap
+
+        return self.fn(*unwrap(args), **unwrap(kwargs))
+
+    def _call_accepts(self, name):
+        return False  # an op takes no `training` or other call-context argument
 
     def get_config(self):
         return {"name": self.name, "function": self.fn.__name__}
