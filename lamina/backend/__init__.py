@@ -7,3 +7,4 @@ from lamina.backend.config import (
     set_image_data_format,
 )
 from lamina.backend.dtypes import standardize_dtype
+from lamina.backend.session import clear_session
