@@ -6,6 +6,7 @@ shapes and records a Node. Every layer has the pure form `stateless_call`.
 """
 
 import contextlib
+import functools
 import inspect
 
 import jax
@@ -77,6 +78,11 @@ class Layer:
         input_shape / input_dim / batch_size: shorthand for a leading `Input` when the
             layer is the first one of a Sequential model.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__ and not getattr(cls.__dict__["build"], "_marks_built", False):
+            cls.build = _marking_built(cls.__dict__["build"])
 
     def __new__(cls, *args, **kwargs):
         obj = super().__new__(cls)
@@ -558,6 +564,22 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _marking_built(build):
+    """Wrap a subclass's `build` so that calling it, even directly, marks the layer built
+    (a later first call must not build, and create the weights, a second time)."""
+
+    @functools.wraps(build)
+    def wrapper(self, *args, **kwargs):
+        result = build(self, *args, **kwargs)
+        self.built = True
+        if len(args) == 1 and not kwargs and self.__dict__.get("_build_shapes") is None:
+            self._build_shapes = args[0]
+        return result
+
+    wrapper._marks_built = True
+    return wrapper
 
 
 class _NoOutputShape(Exception):
