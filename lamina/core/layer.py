@@ -102,6 +102,8 @@ class Layer:
             raise ValueError(f"Layer name must be a string without '/', got {name!r}.")
         self.name = name or naming.auto_name(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
+        if isinstance(dtype, dict):  # a serialized DTypePolicy, as Keras configs hold
+            dtype = dtype.get("config", {}).get("name")
         self._dtype = standardize_dtype(dtype.name if hasattr(dtype, "compute_dtype") else dtype)
         self.autocast = autocast
         self.built = False

@@ -18,8 +18,10 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-                 lora_rank=None, **kwargs):
+                 lora_rank=None, quantization_config=None, **kwargs):
         super().__init__(**kwargs)
+        if quantization_config is not None:
+            raise ValueError(f"Dense '{self.name}': quantization is not supported.")
         if not isinstance(units, int) or units <= 0:
             raise ValueError(f"Dense '{self.name}': units must be a positive int, got {units!r}.")
         self.units = units
