@@ -1,0 +1,85 @@
+"""KerasTensor: the symbolic tensor of the functional API."""
+
+import numpy as np
+import pytest
+
+import lamina as keras
+from lamina import layers
+
+
+def test_input_repr_names_the_creating_layer():
+    x = keras.Input(shape=(10000,), name="title")
+    assert repr(x) == "<KerasTensor: shape=(None, 10000) dtype=float32 (created by layer 'title')>"
+    assert x.shape == (None, 10000) and x.ndim == 2 and x.dtype == "float32"
+
+
+def test_layer_output_repr_and_history():
+    x = keras.Input(shape=(3,))
+    dense = layers.Dense(5, name="hidden")
+    y = dense(x)
+    assert repr(y) == "<KerasTensor: shape=(None, 5) dtype=float32 (created by layer 'hidden')>"
+    layer, node_index, tensor_index = y._keras_history
+    assert layer is dense and node_index == 0 and tensor_index == 0
+    assert y.node.layer is dense and y.node.input_tensors == [x]
+
+
+def test_input_shapes_and_dtypes():
+    assert keras.Input(shape=5).shape == (None, 5)
+    assert keras.Input(shape=(2, 3), batch_size=4).shape == (4, 2, 3)
+    assert keras.Input(batch_shape=(8, 3)).shape == (8, 3)
+    assert keras.Input(shape=(None, 3)).shape == (None, None, 3)
+    t = keras.Input(shape=(3,), dtype="int32")
+    assert t.dtype == "int32"
+    assert "dtype=int32" in repr(t)
+
+
+def test_automatic_input_names():
+    assert keras.Input((1,)).node.layer.name == "input_layer"
+    assert keras.Input((1,)).node.layer.name == "input_layer_1"
+
+
+def test_operators_record_graph_nodes():
+    x = keras.Input(shape=(3,), name="x")
+    y = x * 2 + 1
+    assert isinstance(y, keras.KerasTensor) and y.shape == (None, 3)
+    assert "created by layer 'add'" in repr(y)
+    z = keras.ops.sum(y, axis=1)
+    assert z.shape == (None,)
+    w = y[:, :2]
+    assert w.shape == (None, 2)
+    model = keras.Model(x, [z, w])
+    out_z, out_w = model(np.ones((2, 3), "float32"))
+    np.testing.assert_array_equal(out_z, [9.0, 9.0])
+    np.testing.assert_array_equal(out_w, [[3.0, 3.0], [3.0, 3.0]])
+
+
+def test_unknown_dims_stay_unknown_through_layers():
+    x = keras.Input(shape=(None, 4))
+    y = layers.Dense(2)(x)
+    assert y.shape == (None, None, 2)
+    assert layers.Flatten()(keras.Input((2, 3))).shape == (None, 6)
+
+
+def test_no_value_no_bool_no_iteration():
+    x = keras.Input(shape=(3,))
+    with pytest.raises(TypeError, match="bool"):
+        bool(x)
+    with pytest.raises(TypeError, match="NumPy"):
+        np.asarray(x)
+    with pytest.raises(TypeError, match="iterated"):
+        iter(x)
+    with pytest.raises(TypeError, match="unknown first dimension"):
+        len(x)
+    assert len(keras.Input(batch_shape=(4, 3))) == 4
+
+
+def test_input_without_shape_is_a_clear_error():
+    with pytest.raises(ValueError) as err:
+        keras.Input()
+    assert "needs a `shape`" in str(err.value) and "keras.Input(shape=(784,))" in str(err.value)
+    with pytest.raises(ValueError, match="Input 'q' needs a `shape`"):
+        keras.Input(name="q")
+    with pytest.raises(ValueError, match="invalid dimension"):
+        keras.Input(shape=(3, -2))
+    with pytest.raises(ValueError, match="not both"):
+        keras.Input(shape=(3,), batch_shape=(None, 3))
