@@ -3,11 +3,15 @@
 from lamina import (
     activations,
     backend,
+    callbacks,
     constraints,
     initializers,
     layers,
+    losses,
+    metrics,
     models,
     ops,
+    optimizers,
     random,
     regularizers,
 )

@@ -25,7 +25,9 @@ from lamina.core.variable import Variable
 _UNTRACKED = frozenset({
     "_inbound_nodes", "_outbound_nodes", "_init_args", "_own_trainable", "_own_non_trainable",
     "_losses", "_call_sig", "input_spec", "_build_shapes", "_functional", "_var_cache",
-    "_traced", "_traced_view", "_jit_forward",
+    "_traced", "_traced_view", "_jit_forward", "_setup", "_jit_cache", "_compile_config",
+    "_compile_loss", "_compile_metrics", "_output_loss_trackers", "_loss_tracker", "optimizer",
+    "history", "loss",
 })
 
 
@@ -40,6 +42,17 @@ def structure_version():
 
 def _bump_structure():
     _structure_version[0] += 1
+
+
+def _holds_state(value):
+    """Whether assigning `value` can add sublayers or variables (checked one level deep)."""
+    if isinstance(value, (Layer, Variable)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(isinstance(v, (Layer, Variable, list, tuple, dict)) for v in value)
+    if isinstance(value, dict):
+        return any(isinstance(v, (Layer, Variable, list, tuple, dict)) for v in value.values())
+    return False
 
 
 def _has_keras_tensor(x):
@@ -123,7 +136,7 @@ class Layer:
         self._batch_size_arg = batch_size
 
     def __setattr__(self, name, value):
-        if isinstance(value, (Layer, Variable, list, tuple, dict)) or name == "_trainable":
+        if name == "_trainable" or (name not in _UNTRACKED and _holds_state(value)):
             _bump_structure()
         object.__setattr__(self, name, value)
 

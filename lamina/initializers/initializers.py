@@ -2,12 +2,40 @@
 
 import math
 
-import jax
 import jax.numpy as jnp
 
+import numpy as np
+
 from lamina.backend.dtypes import standardize_dtype
-from lamina.random import random as lrandom
 from lamina.random.seed_generator import make_default_seed
+
+
+# Initial values are drawn on the host with NumPy: no XLA compilation at model build time.
+def _rng(seed):
+    return np.random.default_rng(seed)
+
+
+def _host_array(values, dtype):
+    return jnp.asarray(np.asarray(values, dtype=np.float32), dtype=standardize_dtype(dtype))
+
+
+def _normal(shape, mean, stddev, dtype, seed):
+    return _host_array(_rng(seed).normal(mean, stddev, size=shape), dtype)
+
+
+def _uniform(shape, minval, maxval, dtype, seed):
+    return _host_array(_rng(seed).uniform(minval, maxval, size=shape), dtype)
+
+
+def _truncated_normal(shape, mean, stddev, dtype, seed):
+    """Normal values, redrawn where they fall beyond two standard deviations."""
+    rng = _rng(seed)
+    values = rng.standard_normal(size=shape)
+    bad = np.abs(values) > 2.0
+    while bad.any():
+        values[bad] = rng.standard_normal(size=int(bad.sum()))
+        bad = np.abs(values) > 2.0
+    return _host_array(mean + stddev * values, dtype)
 
 
 class Initializer:
@@ -80,7 +108,7 @@ class RandomNormal(RandomInitializer):
         self.mean, self.stddev = mean, stddev
 
     def __call__(self, shape, dtype=None):
-        return lrandom.normal(shape, self.mean, self.stddev, dtype, seed=self.seed)
+        return _normal(shape, self.mean, self.stddev, dtype, self.seed)
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, **super().get_config()}
@@ -92,7 +120,7 @@ class RandomUniform(RandomInitializer):
         self.minval, self.maxval = minval, maxval
 
     def __call__(self, shape, dtype=None):
-        return lrandom.uniform(shape, self.minval, self.maxval, dtype, seed=self.seed)
+        return _uniform(shape, self.minval, self.maxval, dtype, self.seed)
 
     def get_config(self):
         return {"minval": self.minval, "maxval": self.maxval, **super().get_config()}
@@ -104,7 +132,7 @@ class TruncatedNormal(RandomInitializer):
         self.mean, self.stddev = mean, stddev
 
     def __call__(self, shape, dtype=None):
-        return lrandom.truncated_normal(shape, self.mean, self.stddev, dtype, seed=self.seed)
+        return _truncated_normal(shape, self.mean, self.stddev, dtype, self.seed)
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, **super().get_config()}
@@ -145,12 +173,12 @@ class VarianceScaling(RandomInitializer):
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         scale = self.scale / max(1.0, n)
         if self.distribution == "truncated_normal":
-            return lrandom.truncated_normal(shape, 0.0, math.sqrt(scale) / 0.87962566103423978,
-                                            dtype, seed=self.seed)
+            return _truncated_normal(shape, 0.0, math.sqrt(scale) / 0.87962566103423978,
+                                     dtype, self.seed)
         if self.distribution == "untruncated_normal":
-            return lrandom.normal(shape, 0.0, math.sqrt(scale), dtype, seed=self.seed)
+            return _normal(shape, 0.0, math.sqrt(scale), dtype, self.seed)
         limit = math.sqrt(3.0 * scale)
-        return lrandom.uniform(shape, -limit, limit, dtype, seed=self.seed)
+        return _uniform(shape, -limit, limit, dtype, self.seed)
 
     def get_config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
@@ -189,12 +217,12 @@ class Orthogonal(RandomInitializer):
         rows = math.prod(shape[:-1])
         cols = shape[-1]
         flat = (max(rows, cols), min(rows, cols))
-        a = jax.random.normal(jax.random.key(self.seed), flat, dtype=jnp.float32)
-        q, r = jnp.linalg.qr(a)
-        q = q * jnp.sign(jnp.diagonal(r))
+        a = _rng(self.seed).standard_normal(size=flat)
+        q, r = np.linalg.qr(a)
+        q = q * np.sign(np.diagonal(r))
         if rows < cols:
             q = q.T
-        return (self.gain * q.reshape(shape)).astype(standardize_dtype(dtype))
+        return _host_array(self.gain * q.reshape(shape), dtype)
 
     def get_config(self):
         return {"gain": self.gain, **super().get_config()}

@@ -108,6 +108,8 @@ class Functional(Model):
 
     @property
     def output_names(self):
+        if isinstance(self._outputs_struct, dict):
+            return list(self._outputs_struct.keys())
         return [t._keras_history[0].name for t in self.outputs]
 
     @property

@@ -123,7 +123,7 @@ class Model(Trainer, Layer):
         if (self.built and args and not self.__dict__.get("_run_eagerly_call")
                 and call_context.current() is None and not in_stateless_scope()
                 and not _has_keras_tensor(args) and not _has_keras_tensor(kwargs)
-                and set(kwargs) <= {"training"}):
+                and set(kwargs) <= {"training"} and not _has_tracer(args)):
             try:
                 return self._compiled_call(args[0], bool(kwargs.get("training") or False), args[1:])
             except _JIT_FALLBACK_ERRORS:
@@ -171,5 +171,5 @@ class Model(Trainer, Layer):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
-def is_symbolic(x):
-    return isinstance(x, KerasTensor)
+def _has_tracer(args):
+    return any(isinstance(a, jax.core.Tracer) for a in tree.flatten(list(args)))

@@ -1,7 +1,10 @@
 """`model.summary()`: a text table of layers, output shapes and parameter counts."""
 
+import textwrap
+
 from lamina.core import tree
 from lamina.core.keras_tensor import KerasTensor
+from lamina.models.graph_view import untraceable_note
 
 
 def _shape_text(layer, model_nodes):
@@ -68,19 +71,13 @@ def _row(cells, positions, print_fn):
 
 
 def _graph_of(model):
-    """(layers, nodes) to list: the functional graph, or a subclassed model's traced one."""
-    from lamina.models.sequential import Sequential
-    from lamina.models.tracing import traced_graph
+    """(layers, nodes) to list: the functional graph, or a subclassed model's traced one.
+    Functional models list their InputLayers; Sequential and subclassed ones do not."""
+    from lamina.models.graph_view import graph_view
 
-    if isinstance(model, Sequential):
-        graph = model._functional
-        return model.layers, (graph._nodes if graph else [])
-    if hasattr(model, "_nodes"):
-        return model.layers, model._nodes
-    view = traced_graph(model) if model.built else None
-    if view is not None:
-        return [l for l in view.layers if type(l).__name__ != "InputLayer"], view._nodes
-    return model.layers, []
+    view = graph_view(model)
+    layers = view.input_layers + view.layers if view.kind == "functional" else view.layers
+    return layers, view.nodes
 
 
 def print_summary(model, line_length=None, positions=None, print_fn=None, expand_nested=False,
@@ -110,6 +107,10 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
         layers = layers[lo:hi + 1]
 
     print_fn(f'Model: "{model.name}"')
+    note = untraceable_note(model)
+    if note:
+        for line in textwrap.wrap(note, line_length):
+            print_fn(line)
     print_fn("_" * line_length)
     _row(header, cols, print_fn)
     print_fn("=" * line_length)

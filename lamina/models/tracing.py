@@ -29,36 +29,53 @@ def _batchless(shapes):
     return [_batchless(s) for s in shapes]
 
 
-def trace_subclassed_model(model, input_shape):
-    """Build `model` and record the graph of its `call` for `input_shape`.
+def _record_call(model, input_shape):
+    """Run `model.call` once on symbolic inputs of `input_shape` (batch dim None).
 
-    Sets `model._traced = (inputs, outputs)` on success, else `model._trace_error`.
+    Sets `model._traced = (inputs, outputs)` on success, else `model._trace_error` (the
+    exception, as "TypeName: message"). Returns `model._traced`.
     """
-    input_shape = _batchless(input_shape)
     inputs = symbolic_inputs(input_shape)
     model._trace_error = None
+    model.__dict__.pop("_traced_view", None)
     try:
         with naming.name_scope(model.name):
             outputs = model.call(inputs)
         if not all(hasattr(t, "_keras_history") for t in tree.flatten(outputs)):
             raise ValueError("call() returned values that are not tensors")
         model._traced = (inputs, outputs)
-    except Exception as e:  # any failure: fall back to abstract evaluation
+    except Exception as e:  # data-dependent control flow, host-side NumPy, ...
         model._traced = None
         model._trace_error = f"{type(e).__name__}: {e}"
+    return model._traced
+
+
+def trace_subclassed_model(model, input_shape):
+    """Build `model` and record the graph of its `call` for `input_shape`.
+
+    Sets `model._traced = (inputs, outputs)` on success, else `model._trace_error`; an
+    untraceable call still builds the model, by abstract evaluation.
+    """
+    input_shape = _batchless(input_shape)
+    if _record_call(model, input_shape) is None:
         with naming.name_scope(model.name):
-            infer_output_spec(model.call, (inputs,), {})
+            infer_output_spec(model.call, (symbolic_inputs(input_shape),), {})
     model._build_shapes = input_shape
     return model._traced
 
 
 def traced_graph(model):
-    """A Functional view of a subclassed model's traced call, or None if not traceable."""
+    """A Functional view of a built subclassed model's traced call, or None (then
+    `model._trace_error` says why, unless no input shape was ever recorded).
+
+    A model built by its first call on data is traced here, once, on symbolic inputs of
+    that data's shapes.
+    """
     from lamina.models.functional import Functional
 
     if getattr(model, "_traced", None) is None and getattr(model, "_build_shapes", None) is not None \
             and getattr(model, "_trace_error", None) is None:
-        trace_subclassed_model(model, model._build_shapes)
+        _record_call(model, _batchless(model._build_shapes))
     traced = getattr(model, "_traced", None)
     if traced is None:
         return None
@@ -67,7 +84,7 @@ def traced_graph(model):
         try:
             view = Functional(traced[0], traced[1], name=model.name)
         except ValueError as e:
-            model._trace_error = str(e)
+            model._trace_error = f"{type(e).__name__}: {e}"
             return None
         model.__dict__["_traced_view"] = view
     return view

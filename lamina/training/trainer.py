@@ -1,4 +1,26 @@
-"""Trainer: compile / fit / evaluate / predict, mixed into Model."""
+"""Trainer: compile / fit / evaluate / predict, mixed into Model.
+
+During a call the model's state lives as arrays (see step_functions); it is written back
+into the Variables before any callback hook runs and when the call ends.
+"""
+
+import math
+import sys
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from lamina import metrics as metrics_mod
+from lamina import optimizers as optimizers_mod
+from lamina.callbacks.callback_list import CallbackList
+from lamina.core import tree
+from lamina.random.seed_generator import make_default_seed
+from lamina.training import data_adapter
+from lamina.training.compile_utils import (
+    CompileLoss, CompileMetrics, flatten_targets, output_structure_names)
+from lamina.training.epoch_runner import EpochRunner, to_host_logs
+from lamina.training.step_functions import StepFunctions, make_loop, make_predict_loop
 
 
 class Trainer:
@@ -7,3 +29,474 @@ class Trainer:
         self.optimizer = None
         self.stop_training = False
         self.history = None
+        self._compile_config = None
+        self._jit_cache = {}
+        self._setup = None
+
+    # -- compile -----------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution="auto",
+                jit_compile="auto", auto_scale_loss=True):
+        """Configure training. Losses/metrics may be single, lists (by output position),
+        nested lists or dicts (by output name). steps_per_execution: steps per compiled
+        call ("auto" chooses). run_eagerly/jit_compile=False run the steps without jit."""
+        self.optimizer = optimizers_mod.get(optimizer)
+        self.loss = loss
+        self._compile_loss = CompileLoss(loss, loss_weights) if loss is not None else None
+        self._compile_metrics = CompileMetrics(metrics, weighted_metrics) \
+            if (metrics or weighted_metrics) else None
+        self.run_eagerly = bool(run_eagerly) or jit_compile is False
+        if steps_per_execution != "auto" and (not isinstance(steps_per_execution, int)
+                                              or steps_per_execution < 1):
+            raise ValueError(f"steps_per_execution must be 'auto' or a positive int, got "
+                             f"{steps_per_execution!r}.")
+        self.steps_per_execution = steps_per_execution
+        self._loss_tracker = metrics_mod.Mean(name="loss")
+        self._output_loss_trackers = []
+        self._compile_config = {
+            "optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
+            "metrics": metrics, "weighted_metrics": weighted_metrics,
+            "run_eagerly": run_eagerly, "steps_per_execution": steps_per_execution,
+            "jit_compile": jit_compile}
+        self.compiled = True
+        self._jit_cache = {}
+        self._setup = None
+
+    def _assert_compiled(self, what):
+        if not self.compiled:
+            raise RuntimeError(f"You must call compile() on model '{self.name}' before {what}().")
+
+    @property
+    def metrics(self):
+        """Loss trackers and compiled metrics (after the first batch has built them)."""
+        out = []
+        if getattr(self, "_loss_tracker", None) is not None:
+            out.append(self._loss_tracker)
+            out.extend(t for t, _ in self._output_loss_trackers)
+        if getattr(self, "_compile_metrics", None) is not None and self._compile_metrics.built:
+            out.extend(self._compile_metrics.metrics)
+        return out
+
+    @property
+    def metrics_names(self):
+        names = [m.name for m in self.metrics[: 1 + len(getattr(self, "_output_loss_trackers", []))]]
+        if getattr(self, "_compile_metrics", None) is not None and self._compile_metrics.built:
+            names += self._compile_metrics.log_names
+        return names
+
+    @property
+    def metrics_variables(self):
+        return [v for m in self.metrics for v in m.variables]
+
+    def reset_metrics(self):
+        for m in self.metrics:
+            m.reset_state()
+
+    def get_compile_config(self):
+        return dict(self._compile_config) if self._compile_config else None
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The total loss for one batch: compiled losses plus the model's added losses."""
+        total = jnp.float32(0.0)
+        if self._compile_loss is not None:
+            total, _ = self._compile_loss(y, y_pred, sample_weight)
+        for extra in self.losses:
+            total = total + extra
+        return total
+
+    # -- set-up ------------------------------------------------------------------------
+    def _ensure_built(self, x):
+        """Build the model's weights from one batch's input structure (nothing is computed)."""
+        if self.built:
+            return
+        shapes = tree.map_structure(lambda a: (None,) + tuple(np.shape(a))[1:], x)
+        self.build(shapes)
+        if not self.built:
+            jax.eval_shape(lambda v: self(v), tree.map_structure(_spec, x))
+
+    def _output_spec(self, x):
+        tv = [v._value for v in self.trainable_variables]
+        ntv = [v._value for v in self.non_trainable_variables]
+        return jax.eval_shape(lambda v: self.stateless_call(tv, ntv, v, training=False)[0],
+                              tree.map_structure(_spec, x))
+
+    def _prepare(self, x, y):
+        """Build model, losses, metrics and optimizer for batches shaped like (x, y)."""
+        self._ensure_built(x)
+        key = (id(self.optimizer), _structure_key(self))
+        if self._setup is not None and self._setup[0] == key:
+            return self._setup[1]
+        y_pred_spec = self._output_spec(x)
+        names = output_structure_names(self, y_pred_spec)
+        pred_shapes = [tuple(s.shape) for s in flatten_targets(y_pred_spec, names, "predictions")]
+        true_flat = flatten_targets(y, names, "y") if y is not None else [None] * len(names)
+        true_shapes = [None if t is None else tuple(np.shape(t)) for t in true_flat]
+        losses = [None] * len(names)
+        if self._compile_loss is not None:
+            if not self._compile_loss.built:
+                self._compile_loss.build(names, true_shapes, pred_shapes)
+            losses = self._compile_loss.losses
+            if not self._output_loss_trackers and len(self._compile_loss.log_names):
+                self._output_loss_trackers = [
+                    (metrics_mod.Mean(name=n), i) for i, n in enumerate(self._compile_loss.log_names)]
+        if self._compile_metrics is not None and not self._compile_metrics.built:
+            self._compile_metrics.build(names, true_shapes, pred_shapes, losses)
+            for (i, metric, _, _) in self._compile_metrics.entries:
+                if not metric.built and true_flat[i] is not None:
+                    metric.ensure_built(_spec(true_flat[i]),
+                                        jax.ShapeDtypeStruct(pred_shapes[i], "float32"))
+        trainable = self.trainable_variables
+        if not self.optimizer.built:
+            self.optimizer.build(trainable)
+        elif [id(v) for v in self.optimizer._trainable_variables] != [id(v) for v in trainable]:
+            raise ValueError(
+                f"The trainable variables of model '{self.name}' changed since its optimizer was "
+                "built (a layer was frozen or unfrozen, or layers were added). Call compile() "
+                "again before training.")
+        trackers = [(self._loss_tracker, None)] + list(self._output_loss_trackers)
+        metric_objs = [t for t, _ in trackers] + (
+            self._compile_metrics.metrics if self._compile_metrics is not None else [])
+        metric_vars = [v for m in metric_objs for v in m.variables]
+        fns = StepFunctions(self, self._compile_loss, self._compile_metrics, trackers,
+                            metric_vars, trainable, self.non_trainable_variables)
+        self._setup = (key, fns)
+        self._jit_cache = {}
+        return fns
+
+    def _gather_state(self, fns):
+        return ([v._value for v in fns.trainable_vars], [v._value for v in fns.non_trainable_vars],
+                [v._value for v in self.optimizer.variables], [v._value for v in fns.metric_vars])
+
+    def _write_state(self, fns, state):
+        groups = (fns.trainable_vars, fns.non_trainable_vars, self.optimizer.variables,
+                  fns.metric_vars)
+        for variables, values in zip(groups, state):
+            for var, value in zip(variables, values):
+                var._value = value
+
+    def _reset_metric_state(self, fns, state):
+        initial = []
+        for tracker, _ in fns.loss_trackers:
+            initial.extend(tracker.stateless_reset_state())
+        if fns.compile_metrics is not None:
+            for m in fns.compile_metrics.metrics:
+                initial.extend(m.stateless_reset_state())
+        return (state[0], state[1], state[2], initial)
+
+    def _runner(self, fns, mode):
+        if mode == "train":
+            step, hooks = fns.train_step, ("on_train_batch_begin", "on_train_batch_end")
+        else:
+            step, hooks = fns.test_step, ("on_test_batch_begin", "on_test_batch_end")
+        cache = self._jit_cache.setdefault(mode, {})
+        return EpochRunner(step, fns.logs, cache, make_loop, hooks, run_eagerly=self.run_eagerly,
+                           order=fns.log_names)
+
+    def _chunk(self, data, every_batch, sparse):
+        if self.steps_per_execution != "auto":
+            return self.steps_per_execution
+        steps = data.steps if getattr(data, "steps", None) else 1
+        if every_batch:
+            return min(steps, 64)
+        if sparse:
+            return max(1, steps // 20)
+        return steps
+
+    # -- fit -----------------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1):
+        """Train for `epochs` epochs; returns the History (see Keras's Model.fit)."""
+        self._assert_compiled("fit")
+        verbose = _verbose(verbose)
+        data = data_adapter.make_data(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
+                                      class_weight, what="fit")
+        val_data = None
+        if validation_split:
+            if not isinstance(data, data_adapter.ArrayData):
+                raise ValueError("validation_split is only supported for array inputs; pass "
+                                 "validation_data for generators and datasets.")
+            data, val_data = data.split(validation_split)
+        elif validation_data is not None:
+            vx, vy, vsw = data_adapter.unpack_x_y_sample_weight(validation_data) \
+                if isinstance(validation_data, (tuple, list)) else (validation_data, None, None)
+            val_data = data_adapter.make_data(vx, vy, vsw, validation_batch_size or batch_size,
+                                              validation_steps, False, what="validation")
+        first_x, first_y = self._peek(data)
+        fns = self._prepare(first_x, first_y)
+        self._check_labels(data, first_x)
+        cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                           verbose=verbose, epochs=epochs, steps=getattr(data, "steps", None))
+        every, sparse = cbs.batch_consumers("train")
+        sparse = [c for c in sparse if getattr(c, "wants_batch_updates", lambda: True)()]
+        runner = self._runner(fns, "train")
+        rng = np.random.default_rng(make_default_seed())
+        state = self._gather_state(fns)
+        sync = lambda s: self._write_state(fns, s)  # noqa: E731
+        self.stop_training = False
+        self._in_fit = True
+        logs = {}
+        cbs.on_train_begin()
+        try:
+            for epoch in range(initial_epoch, epochs):
+                state = self._reset_metric_state(fns, state)
+                sync(state)
+                cbs.on_epoch_begin(epoch)
+                state, steps_run = runner.run(state, data, cbs, bool(every), bool(sparse),
+                                              self._chunk(data, bool(every), bool(sparse)), rng, sync)
+                if steps_run == 0:
+                    raise ValueError("fit(): the training data produced no batches this epoch "
+                                     "(an empty or exhausted generator).")
+                logs = to_host_logs(runner.logs_fn_jit()(state[3]) if not self.run_eagerly
+                                    else fns.logs(state[3]), fns.log_names)
+                sync(state)
+                if val_data is not None and _should_validate(epoch, validation_freq):
+                    val_logs = self._evaluate_data(val_data, cbs, fns, in_fit=True)
+                    logs.update({"val_" + k: v for k, v in val_logs.items()})
+                cbs.on_epoch_end(epoch, logs)
+                state = self._gather_state(fns)
+                if self.stop_training:
+                    break
+        finally:
+            self._in_fit = False
+        cbs.on_train_end(logs)
+        return self.history
+
+    def _peek(self, data):
+        """(x, y) of the first batch, to build the model and the compiled structures."""
+        if isinstance(data, data_adapter.ArrayData):
+            return data.x, data.y
+        if isinstance(data, data_adapter.IndexableData):
+            x, y, _ = data_adapter.unpack_x_y_sample_weight(data.source[0])
+        else:
+            if hasattr(data.source, "__next__"):
+                first = next(data.source)
+                rest = data.source
+                import itertools
+
+                data.source = itertools.chain([first], rest)
+            else:
+                first = next(iter(data.source))
+            x, y, _ = data_adapter.unpack_x_y_sample_weight(first)
+        conv = lambda a: None if a is None else data_adapter.standardize_arrays(a, "x")  # noqa: E731
+        return conv(x), conv(y)
+
+    def _check_labels(self, data, x):
+        """Sparse crossentropy labels must lie in [0, classes): checked once on the host."""
+        if self._compile_loss is None or not isinstance(data, data_adapter.ArrayData):
+            return
+        from lamina.training.compile_utils import _is_sparse_loss
+
+        y_pred_spec = self._output_spec(x)
+        names = self._compile_loss.output_names
+        preds = flatten_targets(y_pred_spec, names, "predictions")
+        targets = flatten_targets(data.y, names, "y")
+        for name, loss, pred, t in zip(names, self._compile_loss.losses, preds, targets):
+            if loss is None or t is None or not _is_sparse_loss(loss):
+                continue
+            t = np.asarray(t)
+            classes = pred.shape[-1]
+            ignore = getattr(loss, "ignore_class", None)
+            valid = t if ignore is None else t[t != ignore]
+            if valid.size and (valid.min() < 0 or valid.max() >= classes):
+                raise ValueError(
+                    f"Labels for output '{name}' must be integers in [0, {classes}) for "
+                    f"'{getattr(loss, 'name', loss)}' (the output has {classes} classes), but "
+                    f"they range over [{valid.min()}, {valid.max()}].")
+
+    # -- evaluate ------------------------------------------------------------------------
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False):
+        """Loss and metrics on the data: a scalar, a list in `metrics_names` order, or a dict."""
+        self._assert_compiled("evaluate")
+        verbose = _verbose(verbose)
+        data = data_adapter.make_data(x, y, sample_weight, batch_size, steps, False,
+                                      what="evaluate")
+        first_x, first_y = self._peek(data)
+        fns = self._prepare(first_x, first_y)
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                           epochs=1, steps=getattr(data, "steps", None))
+        logs = self._evaluate_data(data, cbs, fns, in_fit=False)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def _evaluate_data(self, data, cbs, fns, in_fit):
+        every, sparse = cbs.batch_consumers("test")
+        sparse = [c for c in sparse if getattr(c, "wants_batch_updates", lambda: True)()]
+        runner = self._runner(fns, "test")
+        state = self._reset_metric_state(fns, self._gather_state(fns))
+        if not in_fit:
+            self._write_state(fns, state)
+        cbs.on_test_begin()
+        rng = np.random.default_rng(0)
+        sync = lambda s: self._write_state(fns, s)  # noqa: E731
+        state, steps_run = runner.run(state, data, cbs, bool(every), bool(sparse),
+                                      self._chunk(data, bool(every), bool(sparse)), rng, sync)
+        if steps_run == 0:
+            raise ValueError("evaluate(): the data produced no batches.")
+        logs = to_host_logs(runner.logs_fn_jit()(state[3]) if not self.run_eagerly
+                            else fns.logs(state[3]), fns.log_names)
+        if not in_fit:
+            sync(state)
+        cbs.on_test_end(logs)
+        return logs
+
+    # -- predict -------------------------------------------------------------------------
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Outputs for `x` as NumPy arrays, in the model's output structure."""
+        verbose = _verbose(verbose)
+        data = data_adapter.make_data(x, None, None, batch_size, steps, False, what="predict")
+        first_x, _ = self._peek(data)
+        self._ensure_built(first_x)
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                           epochs=1, steps=getattr(data, "steps", None))
+        trainable, non_trainable = self._variable_lists() if hasattr(self, "_variable_lists") \
+            else (self.trainable_variables, self.non_trainable_variables)
+        tv = [v._value for v in trainable]
+        ntv = [v._value for v in non_trainable]
+        predict_fn = self._predict_fn()
+        cbs.on_predict_begin()
+        outputs = []
+        if isinstance(data, data_adapter.ArrayData) and not self.run_eagerly_predict():
+            result = self._predict_arrays(data, tv, ntv, predict_fn, cbs)
+        else:
+            fn = predict_fn if self.run_eagerly_predict() else self._cached(
+                "predict_step", lambda: jax.jit(predict_fn))
+            if isinstance(data, data_adapter.ArrayData):
+                bs = data.batch_size
+                batches = ((data.host_batch(np.arange(i * bs, min((i + 1) * bs, data.num_samples)))[0],)
+                           for i in range(data.steps))
+            else:
+                batches = data.batches(np.random.default_rng(0))
+            for i, batch in enumerate(batches):
+                cbs.on_predict_batch_begin(i)
+                out = fn(tv, ntv, tree.map_structure(data_adapter.to_array, batch[0]))
+                outputs.append(out)
+                cbs.on_predict_batch_end(i, {"outputs": out})
+            if not outputs:
+                raise ValueError("predict(): the data produced no batches.")
+            result = jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(a) for a in xs]),
+                                            *outputs)
+        cbs.on_predict_end()
+        return result
+
+    def run_eagerly_predict(self):
+        return bool(getattr(self, "run_eagerly", False))
+
+    def _cached(self, key, build):
+        cache = self._jit_cache.setdefault("predict", {})
+        fn = cache.get(key)
+        if fn is None:
+            fn = cache[key] = build()
+        return fn
+
+    def _predict_fn(self):
+        model = self
+
+        def predict_fn(tv, ntv, x):
+            y, _ = model.stateless_call(tv, ntv, x, training=False)
+            return y
+
+        return self._cached(("fn", _structure_key(self)), lambda: predict_fn)
+
+    def _predict_arrays(self, data, tv, ntv, predict_fn, cbs):
+        bs = data.batch_size
+        n = data.num_samples
+        full = min(n // bs, data.steps)
+        x = data.x
+        pieces = []
+        if full:
+            xd = tree.map_structure(lambda a: jax.device_put(a[: full * bs]) if not isinstance(
+                a, jax.Array) else a[: full * bs], x)
+            spec = jax.eval_shape(predict_fn, tv, ntv, tree.map_structure(
+                lambda a: jax.ShapeDtypeStruct((bs,) + a.shape[1:], a.dtype), xd))
+            out = jax.tree_util.tree_map(lambda s: jnp.zeros((full * bs,) + s.shape[1:], s.dtype), spec)
+            loop = self._cached(("loop", bs, _structure_key(self)),
+                                lambda: make_predict_loop(predict_fn, bs))
+            out = loop(tv, ntv, xd, np.int32(full), out)
+            pieces.append(out)
+            cbs.on_predict_batch_end(full - 1, {})
+        if data.steps > full:
+            tail = tree.map_structure(lambda a: a[full * bs:], x)
+            step = self._cached("predict_step", lambda: jax.jit(predict_fn))
+            pieces.append(step(tv, ntv, tree.map_structure(data_adapter.to_array, tail)))
+            cbs.on_predict_batch_end(data.steps - 1, {})
+        if len(pieces) == 1:
+            return jax.tree_util.tree_map(np.asarray, pieces[0])
+        return jax.tree_util.tree_map(lambda a, b: np.concatenate([np.asarray(a), np.asarray(b)]),
+                                      *pieces)
+
+    # -- single batches --------------------------------------------------------------------
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One training step on one batch; returns the loss and metrics for that batch."""
+        self._assert_compiled("train_on_batch")
+        data = data_adapter.ArrayData(x, y, sample_weight, batch_size=_num_rows(x),
+                                      class_weight=class_weight, what="train_on_batch")
+        fns = self._prepare(data.x, data.y)
+        state = self._reset_metric_state(fns, self._gather_state(fns))
+        step = self._runner(fns, "train")._jitted(("step",), lambda: jax.jit(fns.train_step)) \
+            if not self.run_eagerly else fns.train_step
+        state = step(state, (data.x, data.y, data.sample_weight))
+        self._write_state(fns, state)
+        return self._batch_result(fns, state, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._assert_compiled("test_on_batch")
+        data = data_adapter.ArrayData(x, y, sample_weight, batch_size=_num_rows(x),
+                                      what="test_on_batch")
+        fns = self._prepare(data.x, data.y)
+        state = self._reset_metric_state(fns, self._gather_state(fns))
+        step = self._runner(fns, "test")._jitted(("step",), lambda: jax.jit(fns.test_step)) \
+            if not self.run_eagerly else fns.test_step
+        state = step(state, (data.x, data.y, data.sample_weight))
+        self._write_state(fns, state)
+        return self._batch_result(fns, state, return_dict)
+
+    def predict_on_batch(self, x):
+        return self.predict(x, batch_size=_num_rows(x), verbose=0)
+
+    def _batch_result(self, fns, state, return_dict):
+        logs = to_host_logs(fns.logs(state[3]), fns.log_names)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+
+def _dtype_of(a):
+    dtype = getattr(a, "dtype", None)
+    return dtype if dtype is not None else np.asarray(a).dtype
+
+
+def _spec(a):
+    return jax.ShapeDtypeStruct(np.shape(a), _dtype_of(a))
+
+
+def _num_rows(x):
+    leaves = [l for l in tree.flatten(x) if l is not None]
+    if not leaves:
+        raise ValueError("Expected at least one input array.")
+    return int(np.shape(leaves[0])[0])
+
+
+def _structure_key(model):
+    from lamina.core.layer import structure_version
+
+    return structure_version()
+
+
+def _verbose(verbose):
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 'auto', 0, 1 or 2; got {verbose!r}.")
+    return verbose
+
+
+def _should_validate(epoch, freq):
+    if isinstance(freq, int):
+        return (epoch + 1) % freq == 0
+    return (epoch + 1) in freq

@@ -1,0 +1,77 @@
+"""CallbackList: calls each hook on every callback in order."""
+
+from lamina.callbacks.callback import Callback, overrides_batch_hooks
+
+
+class CallbackList(Callback):
+    """A list of callbacks acting as one. With `add_history` a History is appended (and
+    reused if present); with `add_progbar` a ProgbarLogger is added when none is given."""
+
+    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
+        super().__init__()
+        from lamina.callbacks.history import History
+        from lamina.callbacks.progbar_logger import ProgbarLogger
+
+        self.callbacks = list(callbacks or [])
+        for cb in self.callbacks:
+            if not isinstance(cb, Callback):
+                raise TypeError(f"callbacks must be Callback instances, got {type(cb).__name__}: {cb!r}")
+        if add_progbar and not any(isinstance(c, ProgbarLogger) for c in self.callbacks):
+            self.callbacks.insert(0, ProgbarLogger())
+        if add_history:
+            existing = [c for c in self.callbacks if isinstance(c, History)]
+            self.history = existing[0] if existing else History()
+            if not existing:
+                self.callbacks.append(self.history)
+        if model is not None:
+            self.set_model(model)
+        if params:
+            self.set_params(params)
+
+    def append(self, callback):
+        self.callbacks.append(callback)
+
+    def set_params(self, params):
+        self.params = params
+        for cb in self.callbacks:
+            cb.set_params(params)
+
+    def set_model(self, model):
+        self._model = model
+        for cb in self.callbacks:
+            cb.set_model(model)
+
+    def batch_consumers(self, mode):
+        """Callbacks with batch-level hooks for `mode`, split into (every_batch, sparse_ok):
+        the latter (e.g. the progress bar) only need the latest logs now and then."""
+        every, sparse = [], []
+        for cb in self.callbacks:
+            if overrides_batch_hooks(cb, mode):
+                (sparse if getattr(cb, "_sparse_batch_hooks_ok", False) else every).append(cb)
+        return every, sparse
+
+    def _call(self, hook, *args):
+        for cb in self.callbacks:
+            getattr(cb, hook)(*args)
+
+
+def _make_hook(name, with_index):
+    if with_index:
+        def hook(self, index, logs=None):
+            for cb in self.callbacks:
+                getattr(cb, name)(index, logs)
+    else:
+        def hook(self, logs=None):
+            for cb in self.callbacks:
+                getattr(cb, name)(logs)
+    hook.__name__ = name
+    return hook
+
+
+for _name in ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
+              "on_epoch_begin", "on_epoch_end", "on_test_batch_begin", "on_test_batch_end",
+              "on_predict_batch_begin", "on_predict_batch_end"):
+    setattr(CallbackList, _name, _make_hook(_name, True))
+for _name in ("on_train_begin", "on_train_end", "on_test_begin", "on_test_end",
+              "on_predict_begin", "on_predict_end"):
+    setattr(CallbackList, _name, _make_hook(_name, False))

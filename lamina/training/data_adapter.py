@@ -1,0 +1,253 @@
+"""Turn what users pass to fit/evaluate/predict into batches.
+
+Three kinds of source:
+- arrays (NumPy/JAX arrays, lists and dicts of them): `ArrayData`, batched and shuffled
+  here; the training loop keeps them on the device and gathers batches there.
+- indexable batch sources (`__len__` + `__getitem__`, like keras.utils.PyDataset):
+  `IndexableData`, one batch per index.
+- Python generators and other iterables of batches: `IterableData`.
+A batch is `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`.
+"""
+
+import math
+
+import jax
+import numpy as np
+
+from lamina.backend import floatx
+from lamina.core import tree
+
+
+def unpack_x_y_sample_weight(data):
+    """(x, y, sample_weight) from a batch given as x, (x,), (x, y) or (x, y, sw)."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) == 1:
+        return data[0], None, None
+    if len(data) == 2:
+        return data[0], data[1], None
+    if len(data) == 3:
+        return data
+    raise ValueError(
+        "A batch must be x, (x,), (x, y) or (x, y, sample_weight); got a tuple of "
+        f"{len(data)} elements.")
+
+
+def _is_array(x):
+    return isinstance(x, (np.ndarray, jax.Array)) or (
+        hasattr(x, "shape") and hasattr(x, "dtype") and hasattr(x, "__array__"))
+
+
+def to_array(x, name="x"):
+    """A NumPy/JAX array from array-likes; float64 becomes floatx (float32)."""
+    if x is None:
+        return None
+    if hasattr(x, "to_numpy") and not _is_array(x):  # pandas
+        x = x.to_numpy()
+    if isinstance(x, jax.Array):
+        return x
+    if not isinstance(x, np.ndarray):
+        x = np.asarray(x)
+    if x.dtype == np.float64:
+        x = x.astype(floatx())
+    elif x.dtype == object:
+        raise ValueError(f"`{name}` contains Python objects (dtype=object); pass numeric arrays.")
+    return x
+
+
+def standardize_arrays(x, name):
+    """Convert each leaf of a nested list/tuple/dict to an array (a list of scalars is one array)."""
+    if x is None:
+        return None
+    if isinstance(x, dict):
+        return {k: standardize_arrays(v, f"{name}[{k!r}]") for k, v in x.items()}
+    if isinstance(x, (list, tuple)) and x and all(
+            _is_array(i) or isinstance(i, (dict, list, tuple)) and _looks_nested(i) for i in x):
+        return [standardize_arrays(v, f"{name}[{i}]") for i, v in enumerate(x)]
+    return to_array(x, name)
+
+
+def _looks_nested(x):
+    if isinstance(x, dict):
+        return True
+    return bool(x) and all(_is_array(i) for i in x)
+
+
+def is_array_data(x):
+    leaves = tree.flatten(x)
+    return bool(leaves) and all(_is_array(v) or isinstance(v, (list, float, int)) for v in leaves) \
+        and not hasattr(x, "__next__")
+
+
+def class_weight_to_sample_weight(y, class_weight):
+    """Per-sample weights from {class_index: weight}; y holds labels or one-hot rows."""
+    y = np.asarray(y)
+    if y.ndim > 1 and y.shape[-1] > 1:
+        labels = np.argmax(y, axis=-1)
+    else:
+        labels = np.rint(y.reshape(y.shape[0], -1)[:, 0]).astype(np.int64) if y.ndim > 1 else \
+            np.rint(y).astype(np.int64)
+    missing = sorted(set(np.unique(labels).tolist()) - set(class_weight))
+    if missing:
+        raise ValueError(f"class_weight has no entry for class(es) {missing}; it has "
+                         f"{sorted(class_weight)}.")
+    lookup = np.vectorize(lambda c: float(class_weight[c]), otypes=[np.float32])
+    return lookup(labels)
+
+
+class ArrayData:
+    """In-memory arrays split into `steps` batches of `batch_size` (the last may be smaller)."""
+
+    def __init__(self, x, y=None, sample_weight=None, batch_size=None, shuffle=False,
+                 class_weight=None, steps=None, what="fit"):
+        x = standardize_arrays(x, "x")
+        y = standardize_arrays(y, "y")
+        sample_weight = standardize_arrays(sample_weight, "sample_weight")
+        sizes = {}
+        for name, struct in (("x", x), ("y", y), ("sample_weight", sample_weight)):
+            for leaf in tree.flatten(struct):
+                if leaf is not None:
+                    if not hasattr(leaf, "shape") or leaf.ndim == 0:
+                        raise ValueError(f"`{name}` must hold arrays with a batch dimension; got a "
+                                         f"scalar {leaf!r}.")
+                    sizes.setdefault(name, set()).add(int(leaf.shape[0]))
+        all_sizes = set().union(*sizes.values()) if sizes else set()
+        if len(all_sizes) > 1:
+            detail = "\n".join(f"'{k}' sizes: {', '.join(map(str, sorted(v)))}" for k, v in sizes.items())
+            raise ValueError(
+                "Data cardinality is ambiguous: x, y and sample_weight must all contain the same "
+                f"number of samples.\n{detail}")
+        self.num_samples = all_sizes.pop() if all_sizes else 0
+        if self.num_samples == 0:
+            raise ValueError(f"{what}() received an empty dataset (0 samples). Pass at least one sample.")
+        if class_weight is not None:
+            if y is None or isinstance(y, (list, dict)):
+                raise ValueError("class_weight is only supported for models with a single output "
+                                 "and requires `y`.")
+            cw = class_weight_to_sample_weight(np.asarray(y), class_weight)
+            sample_weight = cw if sample_weight is None else np.asarray(sample_weight) * cw
+        self.x, self.y, self.sample_weight = x, y, sample_weight
+        self.batch_size = int(batch_size or 32)
+        if self.batch_size <= 0:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size}.")
+        self.shuffle = shuffle
+        self.steps = math.ceil(self.num_samples / self.batch_size)
+        if steps is not None:
+            self.steps = min(int(steps), self.steps)
+        self._device = None
+
+    @property
+    def structure(self):
+        return (self.x, self.y, self.sample_weight)
+
+    def device_arrays(self):
+        """(x, y, sample_weight) as device arrays, transferred once."""
+        if self._device is None:
+            self._device = tree.map_structure(
+                lambda a: None if a is None else jax.device_put(a), self.structure)
+        return self._device
+
+    def permutation(self, rng):
+        """Sample order for one epoch (int32): shuffled when `shuffle` is True or "batch"."""
+        n = self.num_samples
+        if not self.shuffle:
+            return np.arange(n, dtype=np.int32)
+        if self.shuffle == "batch":
+            starts = rng.permutation(math.ceil(n / self.batch_size))
+            return np.concatenate([np.arange(s * self.batch_size, min((s + 1) * self.batch_size, n))
+                                   for s in starts]).astype(np.int32)
+        return rng.permutation(n).astype(np.int32)
+
+    def host_batch(self, indices):
+        return tree.map_structure(lambda a: None if a is None else a[indices], self.structure)
+
+    def split(self, validation_split):
+        """(train, validation) ArrayData from the last `validation_split` of the samples."""
+        if not 0 < validation_split < 1:
+            raise ValueError(f"validation_split must be in (0, 1), got {validation_split}.")
+        cut = int(math.floor(self.num_samples * (1.0 - validation_split)))
+        if cut == 0 or cut == self.num_samples:
+            raise ValueError(
+                f"validation_split={validation_split} leaves no samples for "
+                f"{'training' if cut == 0 else 'validation'} out of {self.num_samples}.")
+        head = tree.map_structure(lambda a: None if a is None else a[:cut], self.structure)
+        tail = tree.map_structure(lambda a: None if a is None else a[cut:], self.structure)
+        train = ArrayData(*head, batch_size=self.batch_size, shuffle=self.shuffle)
+        val = ArrayData(*tail, batch_size=self.batch_size, shuffle=False)
+        return train, val
+
+
+class IndexableData:
+    """A batch source with `__len__` and `__getitem__(i)` returning a batch (like PyDataset)."""
+
+    def __init__(self, source, steps=None, shuffle=False):
+        self.source = source
+        n = len(source)
+        if n == 0:
+            raise ValueError(f"The batch source {type(source).__name__} is empty (len 0).")
+        self.steps = n if steps is None else min(int(steps), n)
+        self.shuffle = shuffle
+
+    def batches(self, rng):
+        order = rng.permutation(len(self.source))[: self.steps] if self.shuffle else range(self.steps)
+        for i in order:
+            yield unpack_x_y_sample_weight(self.source[int(i)])
+
+    def on_epoch_end(self):
+        hook = getattr(self.source, "on_epoch_end", None)
+        if callable(hook):
+            hook()
+
+
+class IterableData:
+    """A generator or iterable of batches. Without `steps`, an epoch lasts until it is exhausted."""
+
+    def __init__(self, source, steps=None):
+        self.source = source
+        self.steps = None if steps is None else int(steps)
+        self._iterator = None
+
+    def batches(self, rng):
+        # A re-iterable (e.g. a list of batches) restarts each epoch; a generator continues.
+        if self._iterator is None or not hasattr(self.source, "__next__"):
+            self._iterator = iter(self.source)
+        count = 0
+        while self.steps is None or count < self.steps:
+            try:
+                batch = next(self._iterator)
+            except StopIteration:
+                self._iterator = None
+                return
+            count += 1
+            yield unpack_x_y_sample_weight(batch)
+
+    def on_epoch_end(self):
+        pass
+
+
+def make_data(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False,
+              class_weight=None, what="fit"):
+    """The right adapter for `x` (see module docstring)."""
+    if x is None:
+        raise ValueError(f"{what}() needs input data `x`.")
+    if hasattr(x, "__len__") and hasattr(x, "__getitem__") and not isinstance(
+            x, (np.ndarray, list, tuple, dict, jax.Array)) and not _is_array(x) and \
+            not hasattr(x, "to_numpy"):
+        _no_y(y, sample_weight, "a batch source like PyDataset")
+        return IndexableData(x, steps=steps, shuffle=shuffle)
+    if hasattr(x, "__next__") or (hasattr(x, "__iter__") and not isinstance(
+            x, (np.ndarray, list, tuple, dict, jax.Array)) and not _is_array(x)
+            and not hasattr(x, "to_numpy")):
+        _no_y(y, sample_weight, "a generator or iterable")
+        return IterableData(x, steps=steps)
+    return ArrayData(x, y, sample_weight, batch_size=batch_size, shuffle=shuffle,
+                     class_weight=class_weight, steps=steps, what=what)
+
+
+def _no_y(y, sample_weight, kind):
+    if y is not None or sample_weight is not None:
+        raise ValueError(
+            f"When `x` is {kind}, it yields the targets itself: do not also pass `y` or "
+            "`sample_weight`.")

@@ -1,0 +1,148 @@
+"""Running the compiled steps over one epoch of data, delivering callback hooks.
+
+For in-memory arrays the data sits on the device and `steps_per_execution` steps run in
+one compiled loop; the logs of each step come back stacked when a callback wants every
+batch, so batch hooks still see every batch. Other sources run one jitted step a batch.
+"""
+
+import jax
+import numpy as np
+
+from lamina.core import tree
+from lamina.training.data_adapter import ArrayData
+from lamina.training.step_functions import gather_batch
+
+
+def to_host_logs(logs, order=None):
+    """Device scalars -> Python floats (arrays stay NumPy arrays), keys in `order` first
+    (jit returns dicts with sorted keys)."""
+    out = {}
+    keys = [k for k in (order or []) if k in logs] + [k for k in logs if k not in (order or [])]
+    for key in keys:
+        value = logs[key]
+        if isinstance(value, dict):
+            for k, v in value.items():
+                out[k] = _host(v)
+        else:
+            out[key] = _host(value)
+    return out
+
+
+def _host(v):
+    arr = np.asarray(v)
+    return float(arr) if arr.ndim == 0 else arr
+
+
+class EpochRunner:
+    """Runs a step function over ArrayData / IndexableData / IterableData.
+
+    Args:
+        step: pure `(state, batch) -> state`. logs_fn: pure `metric_values -> logs`.
+        loop_cache: dict for jitted loops, keyed by (batch_size, per_step_logs, max_steps).
+        make_loop: `make_loop(step, logs_fn, batch_size, per_step_logs, max_steps)`.
+        hooks: ("on_train_batch_begin", "on_train_batch_end") or the test names.
+    """
+
+    def __init__(self, step, logs_fn, jit_cache, make_loop, hooks, run_eagerly=False, order=None):
+        self.step = step
+        self.logs_fn = logs_fn
+        self.cache = jit_cache
+        self.make_loop = make_loop
+        self.begin_hook, self.end_hook = hooks
+        self.run_eagerly = run_eagerly
+        self.order = order
+
+    def _jitted(self, key, build):
+        fn = self.cache.get(key)
+        if fn is None:
+            fn = build()
+            self.cache[key] = fn
+        return fn
+
+    def run(self, state, data, callbacks, every_batch, sparse, chunk, rng, sync):
+        """Run one epoch. Returns (state, logs on the host, steps run).
+
+        every_batch: some callback wants each batch's logs. sparse: the progress bar
+        wants the latest logs after each chunk. chunk: steps per compiled call.
+        sync(state): writes the state back into the Variables before hooks run.
+        """
+        if isinstance(data, ArrayData) and not self.run_eagerly:
+            return self._run_arrays(state, data, callbacks, every_batch, sparse, chunk, rng, sync)
+        return self._run_batches(state, data, callbacks, every_batch, sparse, rng, sync)
+
+    def _deliver(self, callbacks, first, count, stacked, state, sync, final_logs=None):
+        if stacked is not None:
+            host = jax.tree_util.tree_map(np.asarray, stacked)
+            sync(state)
+            for i in range(count):
+                logs = to_host_logs(jax.tree_util.tree_map(lambda a: a[i], host), self.order)
+                getattr(callbacks, self.begin_hook)(first + i)
+                getattr(callbacks, self.end_hook)(first + i, logs)
+        elif final_logs is not None:
+            sync(state)
+            getattr(callbacks, self.end_hook)(first + count - 1, final_logs)
+
+    def _run_arrays(self, state, data, callbacks, every_batch, sparse, chunk, rng, sync):
+        bs = data.batch_size
+        n = data.num_samples
+        steps = data.steps
+        full = min(n // bs, steps)
+        perm_host = data.permutation(rng)
+        perm = jax.device_put(perm_host)
+        device = data.device_arrays()
+        chunk = max(1, min(chunk, full)) if full else 1
+        if full:
+            loop = self._jitted(("loop", bs, every_batch, chunk), lambda: self.make_loop(
+                self.step, self.logs_fn, bs, every_batch, chunk))
+            done = 0
+            while done < full:
+                k = min(chunk, full - done)
+                state, stacked = loop(state, device, perm, np.int32(done), np.int32(k))
+                final = to_host_logs(self.logs_fn_jit()(state[3]), self.order) if sparse and not every_batch else None
+                self._deliver(callbacks, done, k, stacked if every_batch else None, state, sync,
+                              final)
+                done += k
+        if steps > full:  # the last, smaller batch
+            tail = jax.device_put(perm_host[full * bs:])
+            step = self._jitted(("tail_step",), lambda: jax.jit(
+                lambda s, d, p: self.step(s, gather_batch(d, p, 0, p.shape[0]))))
+            state = step(state, device, tail)
+            if every_batch or sparse:
+                logs = to_host_logs(self.logs_fn_jit()(state[3]), self.order)
+                sync(state)
+                getattr(callbacks, self.begin_hook)(full)
+                getattr(callbacks, self.end_hook)(full, logs)
+        return state, steps
+
+    def logs_fn_jit(self):
+        return self._jitted(("logs",), lambda: jax.jit(self.logs_fn))
+
+    def _run_batches(self, state, data, callbacks, every_batch, sparse, rng, sync):
+        step = self.step if self.run_eagerly else self._jitted(("step",), lambda: jax.jit(self.step))
+        logs_fn = self.logs_fn if self.run_eagerly else self.logs_fn_jit()
+        count = 0
+        if isinstance(data, ArrayData):
+            order = data.permutation(rng)
+            bs = data.batch_size
+            batches = (tuple(data.host_batch(order[i * bs:(i + 1) * bs]))
+                       for i in range(data.steps))
+        else:
+            batches = data.batches(rng)
+        for batch in batches:
+            batch = tree.map_structure(_as_input, tuple(batch))
+            if every_batch or sparse:
+                getattr(callbacks, self.begin_hook)(count)
+            state = step(state, batch)
+            if every_batch or sparse:
+                sync(state)
+                getattr(callbacks, self.end_hook)(count, to_host_logs(logs_fn(state[3]), self.order))
+            count += 1
+        if hasattr(data, "on_epoch_end"):
+            data.on_epoch_end()
+        return state, count
+
+
+def _as_input(x):
+    from lamina.training.data_adapter import to_array
+
+    return None if x is None else to_array(x)

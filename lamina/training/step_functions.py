@@ -1,0 +1,164 @@
+"""The pure train / test / predict steps and the compiled loops that run many of them.
+
+State is a tuple of four lists of arrays, in the order of the Variables they stand for:
+`(trainable, non_trainable, optimizer, metrics)`. Steps map `(state, batch) -> state`;
+nothing here touches a Variable, so every function can be jitted.
+"""
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from lamina.core import tree
+from lamina.core.stateless_scope import StatelessScope
+
+
+class StepFunctions:
+    """Pure functions of one compiled model (built once per fit/evaluate/predict setup).
+
+    Args:
+        model: the Model. compile_loss / compile_metrics: built CompileLoss/CompileMetrics.
+        loss_trackers: [(Mean metric, index)] index None for the total loss, else the
+            position in the per-output loss list.
+        metric_vars: every metric Variable, in the order of the state's metric list.
+    """
+
+    def __init__(self, model, compile_loss, compile_metrics, loss_trackers, metric_vars,
+                 trainable_vars, non_trainable_vars):
+        self.model = model
+        self.compile_loss = compile_loss
+        self.compile_metrics = compile_metrics
+        self.loss_trackers = loss_trackers
+        self.metric_vars = metric_vars
+        self.trainable_vars = trainable_vars
+        self.non_trainable_vars = non_trainable_vars
+
+    # -- pieces ---------------------------------------------------------------------
+    def forward(self, tv, ntv, x, training):
+        y_pred, new_ntv, losses = self.model.stateless_call(
+            tv, ntv, x, training=training, return_losses=True)
+        return y_pred, new_ntv, losses
+
+    def loss(self, x, y, y_pred, sample_weight, extra_losses):
+        from lamina.training.trainer import Trainer
+
+        if type(self.model).compute_loss is Trainer.compute_loss:
+            total, per_output = self.compile_loss(y, y_pred, sample_weight)
+        else:  # a user override, as in Keras: compute_loss(x, y, y_pred, sample_weight)
+            total = self.model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+            per_output = []
+        if extra_losses:
+            total = total + sum(jnp.asarray(l, total.dtype) for l in extra_losses)
+        return total, per_output
+
+    def update_metrics(self, mv, total, per_output, y, y_pred, sample_weight, batch_size):
+        with StatelessScope(zip(self.metric_vars, mv)) as scope:
+            for tracker, index in self.loss_trackers:
+                value = total if index is None else per_output[index]
+                tracker.update_state(value, sample_weight=batch_size)
+            if self.compile_metrics is not None and y is not None:
+                self.compile_metrics.update_state(y, y_pred, sample_weight)
+        return [scope.get_current_value(v) for v in self.metric_vars]
+
+    @property
+    def log_names(self):
+        names = [tracker.name for tracker, _ in self.loss_trackers]
+        if self.compile_metrics is not None:
+            names += self.compile_metrics.log_names
+        return names
+
+    def logs(self, mv):
+        """{log name: value} from metric variable values."""
+        with StatelessScope(zip(self.metric_vars, mv)):
+            out = {}
+            for tracker, _ in self.loss_trackers:
+                out[tracker.name] = tracker.result()
+            if self.compile_metrics is not None:
+                out.update(self.compile_metrics.results())
+        return out
+
+    # -- steps -----------------------------------------------------------------------
+    def train_step(self, state, batch):
+        tv, ntv, ov, mv = state
+        x, y, sw = batch
+        optimizer = self.model.optimizer
+
+        def loss_fn(tv):
+            y_pred, new_ntv, extra = self.forward(tv, ntv, x, True)
+            total, per_output = self.loss(x, y, y_pred, sw, extra)
+            scaled = optimizer.scale_loss(total) if hasattr(optimizer, "scale_loss") else total
+            return scaled, (total, y_pred, new_ntv, per_output)
+
+        grads, (total, y_pred, new_ntv, per_output) = jax.grad(loss_fn, has_aux=True)(tv)
+        new_tv, new_ov = optimizer.stateless_apply(ov, grads, tv)
+        new_mv = self.update_metrics(mv, total, per_output, y, y_pred, sw, _batch_size(x))
+        return (new_tv, new_ntv, new_ov, new_mv)
+
+    def test_step(self, state, batch):
+        tv, ntv, ov, mv = state
+        x, y, sw = batch
+        y_pred, _, extra = self.forward(tv, ntv, x, False)
+        total, per_output = self.loss(x, y, y_pred, sw, extra)
+        new_mv = self.update_metrics(mv, total, per_output, y, y_pred, sw, _batch_size(x))
+        return (tv, ntv, ov, new_mv)
+
+    def predict_step(self, tv, ntv, x):
+        y_pred, _, _ = self.forward(tv, ntv, x, False)
+        return y_pred
+
+
+def _batch_size(x):
+    return jnp.asarray(tree.flatten(x)[0].shape[0], jnp.float32)
+
+
+def gather_batch(data, perm, step, batch_size):
+    """Rows `perm[step*bs:(step+1)*bs]` of every array in `data` (on the device)."""
+    idx = lax.dynamic_slice_in_dim(perm, step * batch_size, batch_size)
+    return tree.map_structure(lambda a: None if a is None else jnp.take(a, idx, axis=0), data)
+
+
+def make_loop(step_fn, logs_fn, batch_size, per_step_logs, max_steps):
+    """A jitted loop running `num_steps` steps from `start` over device-resident data.
+
+    `loop(state, data, perm, start, num_steps) -> (state, stacked_logs)`; start and
+    num_steps are traced, so one compilation serves every chunk. With `per_step_logs`
+    the logs after each step are stacked (max_steps rows), else None is returned.
+    """
+
+    def loop(state, data, perm, start, num_steps):
+        if per_step_logs:
+            shapes = jax.eval_shape(logs_fn, state[3])
+            buf = jax.tree_util.tree_map(
+                lambda s: jnp.zeros((max_steps,) + s.shape, s.dtype), shapes)
+        else:
+            buf = None
+
+        def body(i, carry):
+            state, buf = carry
+            batch = gather_batch(data, perm, start + i, batch_size)
+            state = step_fn(state, batch)
+            if per_step_logs:
+                logs = logs_fn(state[3])
+                buf = jax.tree_util.tree_map(lambda b, v: b.at[i].set(v), buf, logs)
+            return state, buf
+
+        return lax.fori_loop(0, num_steps, body, (state, buf))
+
+    return jax.jit(loop)
+
+
+def make_predict_loop(predict_fn, batch_size):
+    """`loop(tv, ntv, x, num_steps, out) -> out`: predictions of the first
+    `num_steps * batch_size` rows of device-resident `x`, written into `out`."""
+
+    def loop(tv, ntv, x, num_steps, out):
+        def body(i, out):
+            start = i * batch_size
+            xb = tree.map_structure(lambda a: lax.dynamic_slice_in_dim(a, start, batch_size), x)
+            y = predict_fn(tv, ntv, xb)
+            return jax.tree_util.tree_map(
+                lambda o, v: lax.dynamic_update_slice_in_dim(o, v.astype(o.dtype), start, 0), out, y)
+
+        return lax.fori_loop(0, num_steps, body, out)
+
+    return jax.jit(loop)
