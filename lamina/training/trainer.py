@@ -192,15 +192,20 @@ class Trainer:
         return EpochRunner(step, fns.logs, cache, make_loop, hooks, run_eagerly=self.run_eagerly,
                            order=fns.log_names)
 
-    def _chunk(self, data, every_batch, sparse):
+    def _chunk(self, data, every_batch, sparse, callbacks=None):
+        """Steps per compiled call. A callback with `_steps_alignment = N` (e.g. a checkpoint
+        every N batches) gets chunk boundaries on multiples of N, so the weights it sees
+        are those after exactly that batch."""
         if self.steps_per_execution != "auto":
-            return self.steps_per_execution
-        steps = data.steps if getattr(data, "steps", None) else 1
-        if every_batch:
-            return min(steps, 64)
-        if sparse:
-            return max(1, steps // 20)
-        return steps
+            chunk = self.steps_per_execution
+        else:
+            steps = data.steps if getattr(data, "steps", None) else 1
+            chunk = min(steps, 64) if every_batch else max(1, steps // 20) if sparse else steps
+        for cb in (callbacks.callbacks if callbacks is not None else []):
+            align = getattr(cb, "_steps_alignment", None)
+            if align:
+                chunk = math.gcd(chunk, int(align))
+        return chunk
 
     # -- fit -----------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -244,7 +249,7 @@ class Trainer:
                 sync(state)
                 cbs.on_epoch_begin(epoch)
                 state, steps_run = runner.run(state, data, cbs, bool(every), bool(sparse),
-                                              self._chunk(data, bool(every), bool(sparse)), rng, sync)
+                                              self._chunk(data, bool(every), bool(sparse), cbs), rng, sync)
                 if steps_run == 0:
                     raise ValueError("fit(): the training data produced no batches this epoch "
                                      "(an empty or exhausted generator).")
@@ -334,7 +339,7 @@ class Trainer:
         rng = np.random.default_rng(0)
         sync = lambda s: self._write_state(fns, s)  # noqa: E731
         state, steps_run = runner.run(state, data, cbs, bool(every), bool(sparse),
-                                      self._chunk(data, bool(every), bool(sparse)), rng, sync)
+                                      self._chunk(data, bool(every), bool(sparse), cbs), rng, sync)
         if steps_run == 0:
             raise ValueError("evaluate(): the data produced no batches.")
         logs = to_host_logs(runner.logs_fn_jit()(state[3]) if not self.run_eagerly
