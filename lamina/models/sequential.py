@@ -1,5 +1,7 @@
 """Sequential: a plain stack of layers, each with one input and one output."""
 
+import contextlib
+
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer
 from lamina.layers.input_layer import InputLayer
@@ -75,7 +77,10 @@ class Sequential(Model):
 
         inputs = input_layer.output
         x = inputs
-        with naming.name_scope(self.name):
+        # A first call has already opened this model's name scope; don't nest it twice.
+        scope = naming.name_scope(self.name) if naming.current_scope_name() != self.name \
+            else contextlib.nullcontext()
+        with scope:
             for layer in self._stack[1:]:
                 x = layer(x)
         self._functional = Functional(inputs, x, name=self.name)
