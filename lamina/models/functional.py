@@ -133,20 +133,21 @@ class Functional(Model):
 
     # -- running -------------------------------------------------------------
     def _flatten_inputs(self, inputs):
-        """Model inputs in `self.inputs` order from a single value, list/tuple or dict."""
+        """Model inputs in `self.inputs` order from a single value, list/tuple or dict.
+
+        A dict is matched by the keys of the model's `inputs` dict, else by the names of its
+        Input layers; extra keys are ignored (as Keras does)."""
         if isinstance(inputs, dict):
-            names = self.input_names
-            unknown = [k for k in inputs if k not in names]
+            struct = self._inputs_struct
+            names = list(struct) if isinstance(struct, dict) and all(
+                isinstance(t, KerasTensor) for t in struct.values()) else self.input_names
             missing = [n for n in names if n not in inputs]
-            if unknown or missing:
-                parts = []
-                if unknown:
-                    parts.append(f"unknown key(s) {unknown}")
-                if missing:
-                    parts.append(f"missing key(s) {missing}")
+            if missing:
+                unknown = [k for k in inputs if k not in names]
+                extra = f"; unknown key(s) {unknown}" if unknown else ""
                 raise ValueError(
-                    f"Model '{self.name}' was called with a dict with {' and '.join(parts)}. "
-                    f"Its inputs are named {names}.")
+                    f"Model '{self.name}' was called with a dict with missing key(s) {missing}"
+                    f"{extra}. Its inputs are named {names}.")
             return [inputs[n] for n in names]
         flat = tree.flatten(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
         if len(flat) != len(self.inputs):
