@@ -48,9 +48,12 @@ def _is_chain(graph_nodes):
 
 
 def _wrap(text, width):
+    """Lines of at most width-1 characters, broken at spaces where possible."""
     width = max(width - 1, 1)
     text = str(text)
-    return [text[i:i + width] for i in range(0, len(text), width)] or [""]
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
 
 
 def _row(cells, positions, print_fn):
