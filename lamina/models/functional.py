@@ -156,17 +156,20 @@ class Functional(Model):
                 f"({[t.shape for t in self.inputs]}), but it received {len(flat)} input tensor(s).")
         return flat
 
-    def _check_and_cast(self, i, kt, x):
-        if not hasattr(x, "shape"):
-            x = jnp.asarray(x)
-        shape = tuple(x.shape)
+    def _check_shape(self, i, kt, shape):
+        """ValueError naming the model, the input, the expected and the received shape."""
         expected = kt.shape
         ok = len(shape) == len(expected) and all(
-            e is None or e == s for e, s in zip(expected, shape))
+            e is None or s is None or e == s for e, s in zip(expected, shape))
         if not ok:
             raise ValueError(
                 f"Input {i} ('{self.input_names[i]}') of model '{self.name}' is incompatible with "
                 f"the model: expected shape={expected}, but received input with shape={shape}")
+
+    def _check_and_cast(self, i, kt, x):
+        if not hasattr(x, "shape"):
+            x = jnp.asarray(x)
+        self._check_shape(i, kt, tuple(x.shape))
         if x.dtype != kt.dtype:
             if isinstance(x, np.ndarray):
                 x = np.asarray(x, dtype=kt.dtype)
@@ -194,6 +197,10 @@ class Functional(Model):
     def compute_output_spec(self, *args, **kwargs):
         from lamina.core.layer import infer_output_spec
 
+        if args:  # check symbolic shapes here, before unknown dims get sizes for tracing
+            for i, (kt, x) in enumerate(zip(self.inputs, self._flatten_inputs(args[0]))):
+                if isinstance(x, KerasTensor):
+                    self._check_shape(i, kt, x.shape)
         return infer_output_spec(self.call, args, kwargs)
 
     # -- config --------------------------------------------------------------

@@ -167,6 +167,15 @@ class Model(Trainer, Layer):
     def get_config(self):
         return Layer.get_config(self)
 
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """`Model.from_config` of a functional model's config rebuilds the functional model."""
+        if cls is Model and {"layers", "input_layers", "output_layers"} <= set(config):
+            from lamina.models.functional import Functional
+
+            return Functional.from_config(config, custom_objects=custom_objects)
+        return super().from_config(config)
+
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
