@@ -113,8 +113,10 @@ def scale_by_keras_nadam(b1=0.9, b2=0.999, eps=1e-7, decay=0.96):
     """Nadam as Keras: momentum factors `u_t = b1 * (1 - 0.5 * decay^t)`.
 
     Direction: `(u_{t+1} m / (1 - U_{t+1}) + (1 - u_t) g / (1 - U_t)) / (sqrt(v / (1-b2^t)) + eps)`
-    where `U_t = u_1 * ... * u_t` is kept in the state as `u_product`.
+    where `U_t = u_1 * ... * u_t` is kept in the state as `u_product`. Like Keras,
+    the betas are float32 (so `1 - b2` is rounded in float32).
     """
+    b1, b2 = jnp.float32(b1), jnp.float32(b2)
 
     def init_fn(params):
         zeros = optax.tree.zeros_like
@@ -175,7 +177,7 @@ def keras_ftrl(learning_rate, learning_rate_power=-0.5, initial_accumulator_valu
                 var = var - var * weight_decay * learning_rate
             g_shrunk = g + 2 * l2_shrinkage * var
             new_acc = acc + jnp.square(g)
-            lin = lin + g_shrunk - (jnp.power(new_acc, p) - jnp.power(acc, p)) / learning_rate * var
+            lin = lin + (g_shrunk - (jnp.power(new_acc, p) - jnp.power(acc, p)) / learning_rate * var)
             quadratic = jnp.power(new_acc, p) / learning_rate + 2 * l2_total
             new_var = (jnp.clip(lin, -l1, l1) - lin) / quadratic
             return new_var, new_acc, lin

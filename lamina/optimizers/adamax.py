@@ -1,0 +1,32 @@
+"""Adamax."""
+
+import optax
+
+from lamina.optimizers.optimizer import Optimizer
+from lamina.optimizers.transforms import scale_by_keras_adamax
+
+
+class Adamax(Optimizer):
+    """Adamax, as Keras 3: `m = b1*m + (1-b1)*g`, `u = max(b2*u, |g|)`,
+    `w -= lr * m / ((1 - b1^t) * (u + epsilon))`.
+
+    Args:
+        learning_rate: 0.001. beta_1: 0.9. beta_2: 0.999. epsilon: 1e-7.
+        **kwargs: the base `Optimizer` arguments.
+    """
+
+    _slot_fields = {"mu": "momentum", "nu": "norm"}
+    _config_keys = ("beta_1", "beta_2", "epsilon")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def _update_rule(self, learning_rate, decay_mask):
+        return optax.chain(scale_by_keras_adamax(self.beta_1, self.beta_2, self.epsilon),
+                           optax.scale_by_learning_rate(learning_rate))
+
+    def _keras_slot_groups(self):
+        return [("momentum", "norm")]
