@@ -14,6 +14,7 @@ from lamina import (
     optimizers,
     random,
     regularizers,
+    utils,
 )
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.variable import Variable

@@ -29,11 +29,14 @@ def align_to_outputs(spec, output_names, what, leaf=_is_leaf_spec, broadcast=Tru
                 f"are named {output_names}.")
         return [spec.get(name) for name in output_names]
     if isinstance(spec, (list, tuple)) and not leaf(spec):
-        if n == 1 and not (len(spec) == 1 and isinstance(spec[0], (list, tuple, dict))):
-            return [list(spec) if what == "metrics" else spec[0] if len(spec) == 1 else spec]
+        if what == "metrics" and n == 1:
+            # One output: ["mae", "mse"] or [["mae", "mse"]] are its metrics.
+            if len(spec) == 1 and isinstance(spec[0], (list, tuple, dict)):
+                return [spec[0]]
+            return [list(spec)]
         if len(spec) != n:
             raise ValueError(
-                f"compile() got {len(spec)} {what} entries for a model with {n} outputs "
+                f"compile() got {len(spec)} {what} entries for a model with {n} output(s) "
                 f"{output_names}. Pass one per output (a list in output order) or a dict by "
                 "output name.")
         return list(spec)

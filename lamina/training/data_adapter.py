@@ -237,6 +237,9 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffl
             not hasattr(x, "to_numpy"):
         _no_y(y, sample_weight, "a batch source like PyDataset")
         return IndexableData(x, steps=steps, shuffle=shuffle)
+    if isinstance(x, list) and y is None and x and all(
+            isinstance(b, tuple) and 1 <= len(b) <= 3 for b in x):
+        return IterableData(x, steps=steps)  # a list of (x, y[, sample_weight]) batches
     if hasattr(x, "__next__") or (hasattr(x, "__iter__") and not isinstance(
             x, (np.ndarray, list, tuple, dict, jax.Array)) and not _is_array(x)
             and not hasattr(x, "to_numpy")):
