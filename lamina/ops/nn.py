@@ -19,7 +19,7 @@ from lamina.ops._util import to_float, to_float_at_least32
 from lamina.ops.dispatch import op
 
 # ---------------------------------------------------------------------------
-# Activations (integer inputs become floatx())
+# Activations (integer inputs become floatx(), except in relu and hard_tanh)
 # ---------------------------------------------------------------------------
 
 
@@ -27,7 +27,11 @@ def _activation(name, fn, doc):
     return _util.make_op(name, lambda x: fn(to_float(x)), doc, __name__)
 
 
-relu = _activation("relu", jax.nn.relu, "max(x, 0).")
+# relu and hard_tanh keep integer dtypes, like Keras.
+relu = _util.make_op("relu", lambda x: jax.nn.relu(jnp.asarray(x)), "max(x, 0).", __name__)
+hard_tanh = _util.make_op("hard_tanh", lambda x: jnp.clip(jnp.asarray(x), -1, 1),
+                          "clip(x, -1, 1).", __name__)
+
 relu6 = _activation("relu6", jax.nn.relu6, "min(max(x, 0), 6).")
 sigmoid = _activation("sigmoid", jax.nn.sigmoid, "1 / (1 + exp(-x)).")
 softplus = _activation("softplus", jax.nn.softplus, "log(1 + exp(x)), computed stably.")
@@ -38,7 +42,6 @@ log_sigmoid = _activation("log_sigmoid", jax.nn.log_sigmoid, "log(sigmoid(x)), c
 hard_sigmoid = _activation("hard_sigmoid", jax.nn.hard_sigmoid, "relu6(x + 3) / 6.")
 hard_silu = _activation("hard_silu", jax.nn.hard_silu, "x * hard_sigmoid(x). Same as `hard_swish`.")
 hard_swish = _activation("hard_swish", jax.nn.hard_silu, "x * hard_sigmoid(x). Same as `hard_silu`.")
-hard_tanh = _activation("hard_tanh", lambda x: jnp.clip(x, -1.0, 1.0), "clip(x, -1, 1).")
 selu = _activation("selu", jax.nn.selu, "Scaled ELU with the self-normalizing constants.")
 tanh_shrink = _activation("tanh_shrink", lambda x: x - jnp.tanh(x), "x - tanh(x).")
 sparse_sigmoid = _activation(
@@ -423,19 +426,18 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
 def _transpose_padding(n, k, s, d, padding, output_padding):
     """(before, after) padding of the stride-dilated input that `conv_transpose` needs.
 
-    The output length follows Keras: for "valid" n*s + max(k - s, 0), for "same" n*s,
-    or, with `output_padding`, (n - 1)*s + k - 2*pad + output_padding.
+    Output lengths follow Keras: "valid" gives (n - 1)*s + max(k, s), "same" gives
+    n*s; with `output_padding` they are (n - 1)*s + k + output_padding and
+    (n - 1)*s + k % 2 + output_padding. "same" centres the padding, the odd unit first.
     """
     k = (k - 1) * d + 1
     if output_padding is None:
-        length = n * s + max(k - s, 0) if padding == "VALID" else n * s
-        forward_pad = 0 if padding == "VALID" else max(k - s, 0) // 2
+        length = (n - 1) * s + max(k, s) if padding == "VALID" else n * s
     else:
-        forward_pad = 0 if padding == "VALID" else k // 2
-        length = (n - 1) * s + k - 2 * forward_pad + output_padding
-    before = k - 1 - forward_pad
-    after = length + k - 2 - (n - 1) * s - before
-    return before, after
+        length = (n - 1) * s + (k if padding == "VALID" else k % 2) + output_padding
+    total = length + k - 2 - (n - 1) * s
+    before = k - 1 if padding == "VALID" else min((total + 1) // 2, k - 1)
+    return before, total - before
 
 
 @op
@@ -586,7 +588,7 @@ def depth_to_space(x, block_size, data_format="channels_last"):
         x = x.reshape(n, h, w, b, b, c // (b * b)).transpose(0, 1, 3, 2, 4, 5)
         return x.reshape(n, h * b, w * b, c // (b * b))
     n, c, h, w = x.shape
-    x = x.reshape(n, b, b, c // (b * b), h, w).transpose(0, 3, 4, 1, 5, 2)
+    x = x.reshape(n, c // (b * b), b, b, h, w).transpose(0, 1, 4, 2, 5, 3)
     return x.reshape(n, c // (b * b), h * b, w * b)
 
 
@@ -600,7 +602,7 @@ def space_to_depth(x, block_size, data_format="channels_last"):
         x = x.reshape(n, h // b, b, w // b, b, c).transpose(0, 1, 3, 2, 4, 5)
         return x.reshape(n, h // b, w // b, c * b * b)
     n, c, h, w = x.shape
-    x = x.reshape(n, c, h // b, b, w // b, b).transpose(0, 3, 5, 1, 2, 4)
+    x = x.reshape(n, c, h // b, b, w // b, b).transpose(0, 1, 3, 5, 2, 4)
     return x.reshape(n, c * b * b, h // b, w // b)
 
 

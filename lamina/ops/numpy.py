@@ -9,6 +9,7 @@ import builtins
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from lamina.backend import config
 from lamina.backend.dtypes import standardize_dtype
@@ -644,7 +645,17 @@ def tile(x, repeats):
 
 @op
 def repeat(x, repeats, axis=None):
-    """Repeat each element `repeats` times along `axis` (flattened when None)."""
+    """Repeat each element `repeats` times along `axis` (flattened when None).
+
+    `repeats` is an int or one count per element; under `jit` the counts must be
+    Python ints (the output size depends on them).
+    """
+    if isinstance(repeats, (list, tuple)):
+        counts = [int(r) for r in repeats]
+        if len(counts) > 1:
+            return jnp.repeat(x, jnp.asarray(counts, "int32"), axis=axis,
+                              total_repeat_length=builtins.sum(counts))
+        repeats = counts[0]
     return jnp.repeat(x, repeats, axis=axis)
 
 
@@ -904,7 +915,8 @@ def bincount(x, weights=None, minlength=0, sparse=False):
             raise ValueError("bincount() under jit needs `minlength` (the output length).")
         length = minlength
     else:
-        length = builtins.max(int(jnp.max(x)) + 1 if x.size else 0, minlength)
+        # x holds concrete values here; read its maximum on the host.
+        length = builtins.max(int(np.max(np.asarray(x))) + 1 if x.size else 0, minlength)
 
     def count(row, w):
         return jnp.bincount(row, weights=w, minlength=length, length=length)
@@ -922,8 +934,7 @@ def histogram(x, bins=10, range=None):
     x = jnp.asarray(x)
     if x.ndim != 1:
         raise ValueError(f"histogram() needs a 1-D input; got shape {x.shape}.")
-    counts, edges = jnp.histogram(x, bins=bins, range=range)
-    return counts.astype("int32"), edges
+    return jnp.histogram(x, bins=bins, range=range)
 
 
 @op
