@@ -6,6 +6,8 @@ import inspect
 from lamina.core.lookup import unknown_name_error
 from lamina.losses import hinge, probabilistic, regression
 from lamina.losses.loss import Loss, LossFunctionWrapper
+from lamina.saving.object_registration import get_registered_object
+from lamina.saving.serialization import serialize_keras_object
 
 _CLASSES = [
     Loss, LossFunctionWrapper,
@@ -41,17 +43,33 @@ for _alias, _fn in {
 ALL_OBJECTS["logcosh"] = regression.log_cosh
 
 
-def _lookup(name, custom_objects=None):
+def resolve(kind, name, table, custom_objects=None):
+    """`name` looked up in custom_objects, `table`, then registered objects; an unknown
+    name raises ValueError("Unknown <kind> 'x'. Did you mean: ...?")."""
     if custom_objects and name in custom_objects:
         return custom_objects[name]
-    if name in ALL_OBJECTS:
-        return ALL_OBJECTS[name]
-    from lamina.saving.object_registration import get_registered_object
-
+    if name in table:
+        return table[name]
     found = get_registered_object(name, custom_objects)
     if found is None:
-        raise unknown_name_error("loss", name, ALL_OBJECTS)
+        raise unknown_name_error(kind, name, table)
     return found
+
+
+def from_config_dict(kind, config, table, functions, base, custom_objects=None):
+    """An object from a Keras 3 config dict: a function by name, else
+    `cls.from_config(config["config"])` for a subclass of `base`."""
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(f"Could not interpret {kind} config: {config!r}")
+    if config["class_name"] == "function":
+        return resolve(kind, config["config"], functions, custom_objects)
+    cls = None
+    if config.get("registered_name"):
+        cls = get_registered_object(config["registered_name"], custom_objects)
+    cls = cls or resolve(kind, config["class_name"], table, custom_objects)
+    if not (inspect.isclass(cls) and issubclass(cls, base)):
+        raise ValueError(f"Config class {config['class_name']!r} is not a {base.__name__}.")
+    return cls.from_config(config.get("config") or {})
 
 
 def get(identifier):
@@ -67,7 +85,7 @@ def get(identifier):
         return None
     if isinstance(identifier, dict):
         return deserialize(identifier)
-    obj = _lookup(identifier) if isinstance(identifier, str) else identifier
+    obj = resolve("loss", identifier, ALL_OBJECTS) if isinstance(identifier, str) else identifier
     if inspect.isclass(obj):
         return obj()
     if callable(obj):
@@ -76,43 +94,14 @@ def get(identifier):
 
 
 def serialize(loss):
-    """A Keras 3 config dict: {"module", "class_name", "config", "registered_name"}.
-
-    Functions become {"class_name": "function", "config": <name>}."""
-    if loss is None or isinstance(loss, str):
-        return loss
-    if isinstance(loss, Loss):
-        cls = type(loss)
-        builtin = cls.__module__.startswith("lamina.")
-        return {"module": "keras.losses" if builtin else cls.__module__,
-                "class_name": cls.__name__, "config": loss.get_config(),
-                "registered_name": None if builtin else _registered_name(cls)}
-    if callable(loss):
-        return {"module": "builtins", "class_name": "function", "config": loss.__name__,
-                "registered_name": "function"}
-    raise ValueError(f"Cannot serialize {loss!r}: expected a Loss or a function.")
-
-
-def _registered_name(obj):
-    from lamina.saving.object_registration import get_registered_name
-
-    return get_registered_name(obj)
+    """A Keras 3 config dict: {"module", "class_name", "config", "registered_name"};
+    a function gives {"class_name": "function", "config": <its name>, ...}."""
+    return serialize_keras_object(loss)
 
 
 def deserialize(config, custom_objects=None):
     """Inverse of `serialize`; also accepts a plain name. Returns a Loss or a function."""
     if isinstance(config, str):
-        obj = _lookup(config, custom_objects)
+        obj = resolve("loss", config, ALL_OBJECTS, custom_objects)
         return obj() if inspect.isclass(obj) else obj
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"Could not interpret loss config: {config!r}")
-    if config["class_name"] == "function":
-        return _lookup(config["config"], custom_objects)
-    name = config.get("registered_name") or config["class_name"]
-    try:
-        cls = _lookup(name, custom_objects)
-    except ValueError:
-        cls = _lookup(config["class_name"], custom_objects)
-    if not (inspect.isclass(cls) and issubclass(cls, Loss)):
-        raise ValueError(f"Config class {config['class_name']!r} is not a Loss.")
-    return cls.from_config(config.get("config") or {})
+    return from_config_dict("loss", config, ALL_OBJECTS, ALL_OBJECTS, Loss, custom_objects)

@@ -11,6 +11,7 @@ import numpy as np
 from lamina.backend.dtypes import standardize_dtype
 from lamina.core import naming, tree
 from lamina.losses.utils import align_ranks, divide_no_nan, to_float
+from lamina.saving.serialization import serialize_keras_object
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -162,6 +163,23 @@ def _align_structures(y_true, y_pred):
             tree.pack_sequence_as(y_pred, [p for _, p in pairs]))
 
 
+def wrapper_config(config, fn, fn_kwargs, with_fn):
+    """`config` plus the wrapped function's keyword arguments, and the serialized
+    function when `with_fn` (plain wrappers; built-in subclasses know their function)."""
+    if with_fn:
+        config["fn"] = serialize_keras_object(fn)
+    config.update(fn_kwargs)
+    return config
+
+
+def config_with_function(config, deserialize):
+    """A copy of `config` whose serialized "fn" entry is turned back into a function."""
+    config = dict(config)
+    if "fn" in config:
+        config["fn"] = deserialize(config["fn"])
+    return config
+
+
 class LossFunctionWrapper(Loss):
     """A Loss from a per-sample function `fn(y_true, y_pred, **kwargs)`.
 
@@ -191,22 +209,14 @@ class LossFunctionWrapper(Loss):
         return mask_fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):
-        config = super().get_config()
-        if type(self) is LossFunctionWrapper:
-            from lamina.losses.get import serialize
-
-            config["fn"] = serialize(self.fn)
-        config.update(self._fn_kwargs)
-        return config
+        return wrapper_config(super().get_config(), self.fn, self._fn_kwargs,
+                              with_fn=type(self) is LossFunctionWrapper)
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        if "fn" in config:
-            from lamina.losses.get import deserialize
+        from lamina.losses.get import deserialize
 
-            config["fn"] = deserialize(config["fn"])
-        return cls(**config)
+        return cls(**config_with_function(config, deserialize))
 
     def __repr__(self):
         if type(self) is LossFunctionWrapper:

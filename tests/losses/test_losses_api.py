@@ -53,8 +53,10 @@ def test_serialize_round_trip(loss):
 
 def test_serialize_function_and_wrapper():
     config = L.serialize(L.mean_squared_error)
-    assert config == {"module": "builtins", "class_name": "function",
-                      "config": "mean_squared_error", "registered_name": "function"}
+    assert config["class_name"] == "function" and config["config"] == "mean_squared_error"
+    keras_style = {"module": "builtins", "class_name": "function",
+                   "config": "mean_squared_error", "registered_name": "function"}
+    assert L.deserialize(keras_style) is L.mean_squared_error
     assert L.deserialize(config) is L.mean_squared_error
     wrapper = L.LossFunctionWrapper(L.huber, name="h", delta=2.0)
     again = L.deserialize(L.serialize(wrapper))
