@@ -102,6 +102,8 @@ class EpochRunner:
                 self._deliver(callbacks, done, k, stacked if every_batch else None, state, sync,
                               final)
                 done += k
+                if self._stop_requested(callbacks):  # e.g. TerminateOnNaN, as Keras: mid-epoch
+                    return state, done
         if steps > full:  # the last, smaller batch
             tail = jax.device_put(perm_host[full * bs:])
             step = self._jitted(("tail_step",), lambda: jax.jit(
@@ -113,6 +115,11 @@ class EpochRunner:
                 getattr(callbacks, self.begin_hook)(full)
                 getattr(callbacks, self.end_hook)(full, logs)
         return state, steps
+
+    def _stop_requested(self, callbacks):
+        """`model.stop_training` set by a training batch hook: Keras ends the epoch there."""
+        return self.end_hook == "on_train_batch_end" and bool(
+            getattr(getattr(callbacks, "model", None), "stop_training", False))
 
     def logs_fn_jit(self):
         return self._jitted(("logs",), lambda: jax.jit(self.logs_fn))
@@ -137,6 +144,8 @@ class EpochRunner:
                 sync(state)
                 getattr(callbacks, self.end_hook)(count, to_host_logs(logs_fn(state[3]), self.order))
             count += 1
+            if self._stop_requested(callbacks):
+                break
         if hasattr(data, "on_epoch_end"):
             data.on_epoch_end()
         return state, count

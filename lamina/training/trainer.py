@@ -236,18 +236,27 @@ class Trainer:
         every, sparse = cbs.batch_consumers("train")
         sparse = [c for c in sparse if getattr(c, "wants_batch_updates", lambda: True)()]
         runner = self._runner(fns, "train")
-        rng = np.random.default_rng(make_default_seed())
-        state = self._gather_state(fns)
+        # One shuffle stream per epoch, derived from (fit seed, epoch): a run resumed at
+        # epoch k (initial_epoch, BackupAndRestore) shuffles as the uninterrupted run did.
+        fit_seed = make_default_seed()
         sync = lambda s: self._write_state(fns, s)  # noqa: E731
         self.stop_training = False
         self._in_fit = True
+        self._initial_epoch = None
         logs = {}
         cbs.on_train_begin()
+        # Callbacks may have changed Variables (BackupAndRestore restores a backup) or the
+        # first epoch (model._initial_epoch): read both after on_train_begin.
+        if self._initial_epoch is not None:
+            initial_epoch, self._initial_epoch = self._initial_epoch, None
+        state = self._gather_state(fns)
         try:
             for epoch in range(initial_epoch, epochs):
                 state = self._reset_metric_state(fns, state)
                 sync(state)
                 cbs.on_epoch_begin(epoch)
+                state = self._gather_state(fns)  # e.g. a learning rate set by a scheduler
+                rng = np.random.default_rng([fit_seed, epoch])
                 state, steps_run = runner.run(state, data, cbs, bool(every), bool(sparse),
                                               self._chunk(data, bool(every), bool(sparse), cbs), rng, sync)
                 if steps_run == 0:
@@ -365,7 +374,9 @@ class Trainer:
         predict_fn = self._predict_fn()
         cbs.on_predict_begin()
         outputs = []
-        if isinstance(data, data_adapter.ArrayData) and not self.run_eagerly_predict():
+        every_batch = bool(cbs.batch_consumers("predict")[0])  # hooks see each batch's outputs
+        if isinstance(data, data_adapter.ArrayData) and not self.run_eagerly_predict() \
+                and not every_batch:
             result = self._predict_arrays(data, tv, ntv, predict_fn, cbs)
         else:
             fn = predict_fn if self.run_eagerly_predict() else self._cached(
@@ -380,7 +391,7 @@ class Trainer:
                 cbs.on_predict_batch_begin(i)
                 out = fn(tv, ntv, tree.map_structure(data_adapter.to_array, batch[0]))
                 outputs.append(out)
-                cbs.on_predict_batch_end(i, {"outputs": out})
+                cbs.on_predict_batch_end(i, {"outputs": jax.tree_util.tree_map(np.asarray, out)})
             if not outputs:
                 raise ValueError("predict(): the data produced no batches.")
             result = jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(a) for a in xs]),
