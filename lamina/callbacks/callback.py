@@ -2,13 +2,26 @@
 
 
 class Callback:
-    """Base class. `self.model` is the model being trained, `self.params` holds
-    {"verbose", "epochs", "steps"}. Every hook receives a `logs` dict (may be empty)."""
+    """Base class of callbacks.
+
+    `self.model` is the model being trained (its Variables hold the current weights when a
+    hook runs); `self.params` is `{"verbose", "epochs", "steps"}`. Every hook receives a
+    `logs` dict (empty when there is nothing to report): batch hooks get the running
+    averages of the loss and metrics, `on_epoch_end` the epoch's values and `val_*`.
+
+    How often batch hooks cost something: lamina runs many steps in one compiled call, so a
+    callback overriding a batch hook makes fit return each step's logs. Subclasses may set
+    (class or instance attributes):
+        _uses_batch_hooks: False to say "my batch hooks are idle this run" (otherwise
+            inferred from which hooks the callback overrides).
+        _sparse_batch_hooks_ok: True when `on_train_batch_end` may be called only now and
+            then (with the index of the latest batch run and its running logs).
+        _steps_alignment: N to have the weights exact after every N-th batch of an epoch.
+    """
 
     def __init__(self):
         self.params = None
         self._model = None
-        self.validation_data = None
 
     def set_params(self, params):
         self.params = params
@@ -22,10 +35,10 @@ class Callback:
 
     # Batch hooks in training; `on_batch_*` are the older names, called by default.
     def on_batch_begin(self, batch, logs=None):
-        pass
+        """Called by the default `on_train_batch_begin`."""
 
     def on_batch_end(self, batch, logs=None):
-        pass
+        """Called by the default `on_train_batch_end`."""
 
     def on_train_batch_begin(self, batch, logs=None):
         self.on_batch_begin(batch, logs=logs)
@@ -34,10 +47,10 @@ class Callback:
         self.on_batch_end(batch, logs=logs)
 
     def on_epoch_begin(self, epoch, logs=None):
-        pass
+        """`epoch` counts from 0."""
 
     def on_epoch_end(self, epoch, logs=None):
-        pass
+        """`logs`: the epoch's loss and metrics, and `val_*` when validating."""
 
     def on_test_batch_begin(self, batch, logs=None):
         pass
@@ -49,13 +62,13 @@ class Callback:
         pass
 
     def on_predict_batch_end(self, batch, logs=None):
-        pass
+        """`logs["outputs"]`: this batch's predictions (NumPy arrays)."""
 
     def on_train_begin(self, logs=None):
         pass
 
     def on_train_end(self, logs=None):
-        pass
+        """`logs`: those of the last epoch."""
 
     def on_test_begin(self, logs=None):
         pass
@@ -78,6 +91,13 @@ _BATCH_HOOKS = {
 
 
 def overrides_batch_hooks(callback, mode):
-    """True when `callback` defines any batch-level hook of `mode` ("train"/"test"/"predict")."""
-    cls = type(callback)
-    return any(getattr(cls, name) is not getattr(Callback, name) for name in _BATCH_HOOKS[mode])
+    """True when `callback` defines any batch-level hook of `mode` ("train"/"test"/"predict"),
+    in its class or as an instance attribute (e.g. `LambdaCallback`), unless it says
+    `_uses_batch_hooks = False`."""
+    if getattr(callback, "_uses_batch_hooks", None) is False:
+        return False
+    for name in _BATCH_HOOKS[mode]:
+        attr = getattr(callback, name)
+        if getattr(attr, "__func__", attr) is not getattr(Callback, name):
+            return True
+    return False

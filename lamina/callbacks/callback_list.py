@@ -4,25 +4,39 @@ from lamina.callbacks.callback import Callback, overrides_batch_hooks
 
 
 class CallbackList(Callback):
-    """A list of callbacks acting as one. With `add_history` a History is appended (and
-    reused if present); with `add_progbar` a ProgbarLogger is added when none is given."""
+    """A list of callbacks acting as one.
+
+    Args:
+        callbacks: Callback instances, called in this order.
+        add_history: append a `History` (one already in `callbacks` is reused).
+        add_progbar: append a `ProgbarLogger` unless one is given (after History, as Keras).
+        model: passed to every callback's `set_model`.
+        **params: passed to every callback's `set_params` (verbose, epochs, steps).
+
+    Hooks receive `logs={}` when called without logs; batch hooks pass `logs` by keyword.
+    """
 
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
         from lamina.callbacks.history import History
         from lamina.callbacks.progbar_logger import ProgbarLogger
 
-        self.callbacks = list(callbacks or [])
+        if isinstance(callbacks, Callback) and not isinstance(callbacks, CallbackList):
+            callbacks = [callbacks]
+        self.callbacks = list(callbacks.callbacks if isinstance(callbacks, CallbackList)
+                              else callbacks or [])
         for cb in self.callbacks:
             if not isinstance(cb, Callback):
-                raise TypeError(f"callbacks must be Callback instances, got {type(cb).__name__}: {cb!r}")
-        if add_progbar and not any(isinstance(c, ProgbarLogger) for c in self.callbacks):
-            self.callbacks.insert(0, ProgbarLogger())
+                raise TypeError(f"callbacks must be Callback instances, got {type(cb).__name__}: "
+                                f"{cb!r}")
+        self.history = None
         if add_history:
             existing = [c for c in self.callbacks if isinstance(c, History)]
             self.history = existing[0] if existing else History()
             if not existing:
                 self.callbacks.append(self.history)
+        if add_progbar and not any(isinstance(c, ProgbarLogger) for c in self.callbacks):
+            self.callbacks.append(ProgbarLogger())
         if model is not None:
             self.set_model(model)
         if params:
@@ -50,28 +64,34 @@ class CallbackList(Callback):
                 (sparse if getattr(cb, "_sparse_batch_hooks_ok", False) else every).append(cb)
         return every, sparse
 
-    def _call(self, hook, *args):
-        for cb in self.callbacks:
-            getattr(cb, hook)(*args)
 
-
-def _make_hook(name, with_index):
-    if with_index:
+def _make_hook(name, batch_level, with_index):
+    if batch_level:
         def hook(self, index, logs=None):
+            logs = {} if logs is None else logs
+            for cb in self.callbacks:
+                getattr(cb, name)(index, logs=logs)
+    elif with_index:
+        def hook(self, index, logs=None):
+            logs = {} if logs is None else logs
             for cb in self.callbacks:
                 getattr(cb, name)(index, logs)
     else:
         def hook(self, logs=None):
+            logs = {} if logs is None else logs
             for cb in self.callbacks:
                 getattr(cb, name)(logs)
     hook.__name__ = name
+    hook.__doc__ = f"Calls `{name}` on every callback in order."
     return hook
 
 
 for _name in ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
-              "on_epoch_begin", "on_epoch_end", "on_test_batch_begin", "on_test_batch_end",
-              "on_predict_batch_begin", "on_predict_batch_end"):
-    setattr(CallbackList, _name, _make_hook(_name, True))
+              "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin",
+              "on_predict_batch_end"):
+    setattr(CallbackList, _name, _make_hook(_name, True, True))
+for _name in ("on_epoch_begin", "on_epoch_end"):
+    setattr(CallbackList, _name, _make_hook(_name, False, True))
 for _name in ("on_train_begin", "on_train_end", "on_test_begin", "on_test_end",
               "on_predict_begin", "on_predict_end"):
-    setattr(CallbackList, _name, _make_hook(_name, False))
+    setattr(CallbackList, _name, _make_hook(_name, False, False))

@@ -4,3 +4,4 @@ from lamina.utils.model_visualization import model_to_dot, plot_model
 from lamina.backend.session import clear_session
 from lamina.utils.progbar import Progbar
 from lamina.utils.random_seed import set_random_seed
+from lamina.utils.plot_history import plot_history

@@ -1,0 +1,35 @@
+"""TerminateOnNaN: stop training when the loss becomes NaN or infinite."""
+
+import math
+
+from lamina.callbacks.callback import Callback
+
+
+class TerminateOnNaN(Callback):
+    """Stop training as soon as the loss is NaN or infinite.
+
+    Args:
+        raise_error: raise a RuntimeError instead of stopping quietly (default False).
+
+    It reads the running loss of the epoch, which stays NaN/inf once one batch's loss was,
+    so it may be called only now and then: steps keep running many to a compiled call and
+    training stops at the end of the call in which the loss went bad.
+    """
+
+    _sparse_batch_hooks_ok = True
+
+    def __init__(self, raise_error=False):
+        super().__init__()
+        self.raise_error = raise_error
+
+    def on_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is None:
+            return
+        loss = float(loss)
+        if math.isnan(loss) or math.isinf(loss):
+            if self.raise_error:
+                raise RuntimeError(f"NaN or Inf loss encountered at batch {batch}. Loss value: "
+                                   f"{loss}. Terminating training immediately.")
+            print(f"Batch {batch}: Invalid loss, terminating training", flush=True)
+            self.model.stop_training = True
