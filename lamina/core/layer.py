@@ -447,26 +447,24 @@ class Layer:
         first_call = not self.built
         prev = call_context.enter(training)
         try:
-            if first_call:
-                with naming.name_scope(self.name):
+            with naming.name_scope(self.name):  # sublayers built in call() get this layer's path
+                if first_call:
                     self._maybe_build(args, kwargs)
-                    self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
-                    return self.call(*args, **kwargs)
-            self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
-            if outer is None and call_context.current_collector() is None:
-                self._clear_losses()
-            return self.call(*args, **kwargs)
+                elif outer is None and call_context.current_collector() is None:
+                    self._clear_losses()
+                self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
+                return self.call(*args, **kwargs)
         finally:
             call_context.leave(prev)
 
     def _symbolic_call(self, args, kwargs):
         if "training" in kwargs and not self._call_accepts("training"):
             kwargs = {k: v for k, v in kwargs.items() if k != "training"}
-        if not self.built:
-            with naming.name_scope(self.name):
+        with naming.name_scope(self.name):
+            if not self.built:
                 self._maybe_build(args, kwargs)
-        self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
-        outputs = self.compute_output_spec(*args, **kwargs)
+            self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
+            outputs = self.compute_output_spec(*args, **kwargs)
         Node(self, args, kwargs, outputs)
         return outputs
 
