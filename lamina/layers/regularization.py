@@ -4,6 +4,7 @@ import jax
 import jax.numpy as jnp
 
 from lamina.core.layer import Layer
+from lamina.random.hash_bits import keep_mask
 from lamina.random.seed_generator import SeedGenerator
 
 
@@ -31,8 +32,8 @@ class Dropout(Layer):
             return inputs
         if self.rate == 1:
             return jnp.zeros_like(inputs)
-        key = self.seed_generator.next()
-        keep = jax.random.bernoulli(key, 1.0 - self.rate, self._mask_shape(inputs))
+        # Masks come from a cheap counter hash, not threefry (see lamina/random/hash_bits.py).
+        keep = keep_mask(self.seed_generator.next_state(), self._mask_shape(inputs), 1.0 - self.rate)
         return jnp.where(keep, inputs * (1.0 / (1.0 - self.rate)), jnp.zeros((), inputs.dtype))
 
     def compute_output_shape(self, input_shape):

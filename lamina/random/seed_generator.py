@@ -40,6 +40,12 @@ class SeedGenerator:
             self.state = Variable(np.array([int(seed) % (2**32), 0], dtype=np.uint32),
                                   dtype="uint32", trainable=False, name="seed_generator_state")
 
+    def next_state(self):
+        """The current raw state (uint32[2]); advances it. For `hash_bits`."""
+        state = self.state.value
+        self.state.assign(state + jnp.array([0, 1], dtype=jnp.uint32))
+        return state
+
     def next(self):
         """A new threefry key (uint32[2]); advances the state."""
         state = self.state.value
