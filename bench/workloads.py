@@ -1,0 +1,241 @@
+"""The benchmark workloads, written once against the Keras 3 API.
+
+Every workload is a function `(keras, cfg) -> {figure: value}` where `keras` is the
+module under test (`import lamina as keras` or `import keras`, chosen by
+bench/worker.py) and `cfg` a dict of sizes (see `CONFIGS`). The code below uses the
+public Keras API only, so both libraries run exactly the same program.
+
+A workload that needs a layer the module lacks raises `Unsupported(reason)`; the
+runner reports it as "n/a: <reason>".
+
+Figures (units in the name):
+  fit_samples_per_s       steady-state training throughput: samples of the epochs
+                          after the first, divided by the wall time from the end of
+                          the first epoch to the end of the last (measured by an
+                          epoch-level callback, so data handling between epochs,
+                          shuffling and the epoch's host-side logs are included).
+  predict1_latency_ms     median wall time of `model.predict(x[:1], verbose=0)`.
+  call1_latency_ms        median wall time of `model(x[:1])` up to a NumPy result.
+  predict10k_samples_per_s  10,000 samples / median wall time of `model.predict(x)`.
+  first_epoch_s           model construction + compile + `fit` of one epoch, in a
+                          fresh process (tracing and XLA compilation included).
+"""
+
+import os
+import statistics
+import time
+
+import numpy as np
+
+MNIST = os.environ.get("LAMINA_BENCH_MNIST", os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "mnist.npz"))
+
+# Sizes for the full run and for the quick smoke run.
+CONFIGS = {
+    "full": {
+        "w1_samples": 60000, "w1_timed_epochs": 2,
+        "w2_samples": 2560, "w2_timed_epochs": 3,
+        "w3_samples": 12800, "w3_timed_epochs": 1,
+        "w4_calls": 1000, "w4_warmup": 20, "w4_big": 10000, "w4_big_calls": 5,
+        "w5_samples": 1280,
+    },
+    "quick": {
+        "w1_samples": 12800, "w1_timed_epochs": 1,
+        "w2_samples": 640, "w2_timed_epochs": 1,
+        "w3_samples": 1280, "w3_timed_epochs": 1,
+        "w4_calls": 200, "w4_warmup": 10, "w4_big": 10000, "w4_big_calls": 2,
+        "w5_samples": 1280,
+    },
+}
+
+
+class Unsupported(Exception):
+    """The library under test lacks something the workload needs."""
+
+
+def require_layers(keras, *names):
+    missing = [n for n in names if not hasattr(keras.layers, n)]
+    if missing:
+        raise Unsupported("no keras.layers." + ", keras.layers.".join(missing))
+
+
+# -- data --------------------------------------------------------------------------------
+def load_mnist(n, flat=True):
+    """The first `n` MNIST training samples, scaled to [0, 1] float32, and the labels."""
+    path = os.path.abspath(MNIST)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"MNIST not found at {path}; set LAMINA_BENCH_MNIST.")
+    with np.load(path) as d:
+        x, y = d["x_train"][:n], d["y_train"][:n]
+    x = x.reshape(len(x), 784) if flat else x.reshape(len(x), 28, 28, 1)
+    return x.astype("float32") / 255.0, y.astype("int64")
+
+
+def load_mnist_test(n):
+    with np.load(os.path.abspath(MNIST)) as d:
+        x = d["x_test"][:n]
+    return x.reshape(len(x), 784).astype("float32") / 255.0
+
+
+def ticket_data(n, seed=0):
+    """The note's random ticket data: binary title/body/tags, random priority in [0, 1),
+    random binary department targets."""
+    rng = np.random.default_rng(seed)
+    title = rng.integers(0, 2, size=(n, 10000)).astype("float32")
+    body = rng.integers(0, 2, size=(n, 10000)).astype("float32")
+    tags = rng.integers(0, 2, size=(n, 100)).astype("float32")
+    priority = rng.random(size=(n, 1)).astype("float32")
+    department = rng.integers(0, 2, size=(n, 4)).astype("float32")
+    return [title, body, tags], [priority, department]
+
+
+# -- models ------------------------------------------------------------------------------
+def compile_classifier(model):
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def mnist_mlp(keras):
+    """The note's MNIST MLP: 784 -> Dense 512 relu -> Dropout 0.5 -> Dense 10 softmax."""
+    layers = keras.layers
+    model = keras.Sequential([
+        keras.Input(shape=(784,)),
+        layers.Dense(512, activation="relu"),
+        layers.Dropout(0.5),
+        layers.Dense(10, activation="softmax"),
+    ])
+    return compile_classifier(model)
+
+
+def ticket_classifier(keras):
+    """The note's functional model with three inputs and two outputs."""
+    layers = keras.layers
+    title = keras.Input(shape=(10000,), name="title")
+    text_body = keras.Input(shape=(10000,), name="text_body")
+    tags = keras.Input(shape=(100,), name="tags")
+    features = layers.Concatenate()([title, text_body, tags])
+    features = layers.Dense(64, activation="relu")(features)
+    priority = layers.Dense(1, activation="sigmoid", name="priority")(features)
+    department = layers.Dense(4, activation="softmax", name="department")(features)
+    model = keras.Model(inputs=[title, text_body, tags], outputs=[priority, department])
+    model.compile(optimizer="adam",
+                  loss=["mean_squared_error", "categorical_crossentropy"],
+                  metrics=[["mean_absolute_error", "mean_squared_error"],
+                           ["accuracy", "AUC", "Precision"]])
+    return model
+
+
+def mnist_convnet(keras):
+    """A small MNIST convnet."""
+    require_layers(keras, "Conv2D", "MaxPooling2D", "Flatten", "Dropout", "Dense")
+    layers = keras.layers
+    model = keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(32, 3, activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Conv2D(64, 3, activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Flatten(),
+        layers.Dropout(0.5),
+        layers.Dense(10, activation="softmax"),
+    ])
+    return compile_classifier(model)
+
+
+# -- timing helpers ----------------------------------------------------------------------
+def epoch_timer(keras):
+    """A callback recording the wall time at the end of every epoch."""
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.ends = []
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.ends.append((time.perf_counter(), time.process_time()))
+
+    return EpochTimer()
+
+
+def steady_fit(keras, model, x, y, batch_size, timed_epochs):
+    """Fit 1 + timed_epochs epochs; samples/s over the epochs after the first."""
+    timer = epoch_timer(keras)
+    history = model.fit(x, y, batch_size=batch_size, epochs=1 + timed_epochs, verbose=0,
+                        callbacks=[timer])
+    n = len(x[0]) if isinstance(x, list) else len(x)
+    (wall0, cpu0), (wall1, cpu1) = timer.ends[0], timer.ends[-1]
+    last = {k: float(v[-1]) for k, v in history.history.items()}
+    # cpu_per_wall: CPU seconds the process used per wall second while timed (at most
+    # the core count); well below it means the machine was shared or the loop waited.
+    # The "cpu" twin of the figure counts process CPU seconds instead of wall seconds,
+    # which other processes on a shared machine disturb much less.
+    extra = {"final_logs": last, "cpu_per_wall": (cpu1 - cpu0) / (wall1 - wall0),
+             "cpu": {"fit_samples_per_s": n * timed_epochs / (cpu1 - cpu0)}}
+    return n * timed_epochs / (wall1 - wall0), extra
+
+
+# -- workloads ---------------------------------------------------------------------------
+def w1_mlp_fit(keras, cfg):
+    x, y = load_mnist(cfg["w1_samples"])
+    model = mnist_mlp(keras)
+    rate, extra = steady_fit(keras, model, x, y, 128, cfg["w1_timed_epochs"])
+    return {"fit_samples_per_s": rate}, extra
+
+
+def w2_ticket_fit(keras, cfg):
+    x, y = ticket_data(cfg["w2_samples"])
+    model = ticket_classifier(keras)
+    rate, extra = steady_fit(keras, model, x, y, 32, cfg["w2_timed_epochs"])
+    return {"fit_samples_per_s": rate}, extra
+
+
+def w3_convnet_fit(keras, cfg):
+    model = mnist_convnet(keras)   # raises Unsupported before any data is loaded
+    x, y = load_mnist(cfg["w3_samples"], flat=False)
+    rate, extra = steady_fit(keras, model, x, y, 128, cfg["w3_timed_epochs"])
+    return {"fit_samples_per_s": rate}, extra
+
+
+def _median_latency(fn, calls, warmup):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def w4_inference(keras, cfg):
+    model = mnist_mlp(keras)
+    x = load_mnist_test(cfg["w4_big"])
+    x1 = x[:1]
+    predict1 = _median_latency(lambda: model.predict(x1, verbose=0),
+                               cfg["w4_calls"], cfg["w4_warmup"])
+    call1 = _median_latency(lambda: keras.ops.convert_to_numpy(model(x1)),
+                            cfg["w4_calls"], cfg["w4_warmup"])
+    big = _median_latency(lambda: model.predict(x, verbose=0), cfg["w4_big_calls"], 1)
+    return {"predict1_latency_ms": predict1 * 1e3, "call1_latency_ms": call1 * 1e3,
+            "predict10k_samples_per_s": len(x) / big}, {}
+
+
+def w5_first_epoch(keras, cfg):
+    """Model construction to the end of the first epoch (compile included). Must run
+    first in a fresh process: nothing may have been traced or compiled before."""
+    x, y = load_mnist(cfg["w5_samples"])
+    t0, c0 = time.perf_counter(), time.process_time()
+    model = mnist_mlp(keras)
+    model.fit(x, y, batch_size=128, epochs=1, verbose=0)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"first_epoch_s": wall}, {"cpu": {"first_epoch_s": cpu}}
+
+
+WORKLOADS = {
+    "W1": w1_mlp_fit,
+    "W2": w2_ticket_fit,
+    "W3": w3_convnet_fit,
+    "W4": w4_inference,
+    "W5": w5_first_epoch,
+}
