@@ -11,7 +11,7 @@ _local = threading.local()
 def to_snake_case(name):
     """"MyDenseLayer" -> "my_dense_layer", "AUC" -> "auc"."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
     return name.replace("__", "_").strip("_") or "layer"
 
 

@@ -1,6 +1,8 @@
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
+from lamina.layers.conv import Conv1D, Conv2D, Conv3D
 from lamina.layers.core import Activation, Dense, Identity, Lambda
+from lamina.layers.embedding import Embedding
 from lamina.layers.input_layer import Input, InputLayer
 from lamina.layers.merging import (
     Add,
@@ -20,6 +22,21 @@ from lamina.layers.merging import (
     multiply,
     subtract,
 )
+from lamina.layers.normalization import BatchNormalization, LayerNormalization, RMSNormalization
+from lamina.layers.pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AveragePooling3D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAveragePooling3D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    GlobalMaxPooling3D,
+    MaxPooling1D,
+    MaxPooling2D,
+    MaxPooling3D,
+)
 from lamina.layers.regularization import (
     Dropout,
     GaussianDropout,
@@ -29,3 +46,11 @@ from lamina.layers.regularization import (
     SpatialDropout3D,
 )
 from lamina.layers.reshaping import Flatten, Permute, RepeatVector, Reshape
+
+Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
+MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
+AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
+GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D = (
+    GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D)
+GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = (
+    GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D)

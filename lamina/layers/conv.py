@@ -1,0 +1,183 @@
+"""Convolution layers: Conv1D, Conv2D, Conv3D.
+
+Channels-last inputs with one group use `conv_vjp.conv` (fast gradients in compiled
+loops); other cases use `lax.conv_general_dilated` directly.
+"""
+
+import jax.numpy as jnp
+from jax import lax
+
+from lamina import activations, constraints, initializers, regularizers
+from lamina.backend import config
+from lamina.core.input_spec import InputSpec
+from lamina.core.layer import Layer
+from lamina.layers.conv_vjp import conv as fast_conv
+from lamina.layers.conv_vjp import same_padding
+from lamina.saving.serialization import serialize_keras_object as _ser
+
+
+def normalize_tuple(value, n, name, layer):
+    if isinstance(value, int):
+        return (value,) * n
+    value = tuple(value)
+    if len(value) != n or not all(isinstance(v, int) and v > 0 for v in value):
+        raise ValueError(f"{type(layer).__name__}: `{name}` must be an int or a tuple of {n} "
+                         f"positive ints, got {value!r}.")
+    return value
+
+
+def conv_output_length(size, window, padding, stride, dilation=1):
+    """Output length of one spatial dim (None stays None)."""
+    if size is None:
+        return None
+    if padding in ("same", "causal"):
+        return -(-size // stride)
+    span = (window - 1) * dilation + 1
+    return max((size - span) // stride + 1, 0)
+
+
+class BaseConv(Layer):
+    """N-D convolution: `activation(conv(inputs, kernel) + bias)`.
+
+    Input (batch, *spatial, channels) for data_format "channels_last" (default), or
+    (batch, channels, *spatial). kernel: (*kernel_size, channels // groups, filters).
+    padding: "valid" (default) or "same".
+    """
+
+    rank = 2
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        n = self.rank
+        if not isinstance(filters, int) or filters <= 0:
+            raise ValueError(f"{type(self).__name__} '{self.name}': filters must be a positive "
+                             f"int, got {filters!r}.")
+        self.filters = filters
+        self.kernel_size = normalize_tuple(kernel_size, n, "kernel_size", self)
+        self.strides = normalize_tuple(strides, n, "strides", self)
+        self.dilation_rate = normalize_tuple(dilation_rate, n, "dilation_rate", self)
+        padding = str(padding).lower()
+        allowed = ("valid", "same", "causal") if n == 1 else ("valid", "same")
+        if padding not in allowed:
+            raise ValueError(f"{type(self).__name__} '{self.name}': padding must be one of "
+                             f"{allowed}, got {padding!r}.")
+        self.padding = padding
+        self.data_format = data_format or config.image_data_format()
+        self.groups = groups
+        if filters % groups:
+            raise ValueError(f"{type(self).__name__} '{self.name}': filters ({filters}) must be "
+                             f"divisible by groups ({groups}).")
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(ndim=n + 2)
+
+    def _channel_axis(self):
+        return -1 if self.data_format == "channels_last" else 1
+
+    def build(self, input_shape):
+        channels = input_shape[self._channel_axis()]
+        if channels is None:
+            raise ValueError(f"{type(self).__name__} '{self.name}' needs a known channel "
+                             f"dimension, got input shape {tuple(input_shape)}.")
+        if channels % self.groups:
+            raise ValueError(f"{type(self).__name__} '{self.name}': input channels ({channels}) "
+                             f"must be divisible by groups ({self.groups}).")
+        self.kernel = self.add_weight(
+            shape=self.kernel_size + (channels // self.groups, self.filters),
+            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint, name="kernel")
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint, name="bias")
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis(): channels})
+        self.built = True
+
+    def _padding_pairs(self, spatial):
+        if self.padding == "valid":
+            return ((0, 0),) * self.rank
+        if self.padding == "causal":
+            return (((self.kernel_size[0] - 1) * self.dilation_rate[0], 0),)
+        return same_padding(spatial, self.kernel_size, self.strides, self.dilation_rate)
+
+    def convolve(self, x, kernel):
+        """The convolution without bias or activation."""
+        channels_last = self.data_format == "channels_last"
+        spatial = x.shape[1:-1] if channels_last else x.shape[2:]
+        padding = self._padding_pairs(spatial)
+        if channels_last and self.groups == 1:
+            return fast_conv(x, kernel, self.strides, padding, self.dilation_rate)
+        s = "DHW"[-self.rank:]
+        lhs = f"N{s}C" if channels_last else f"NC{s}"
+        return lax.conv_general_dilated(x, kernel, self.strides, padding,
+                                        rhs_dilation=self.dilation_rate,
+                                        dimension_numbers=(lhs, f"{s}IO", lhs),
+                                        feature_group_count=self.groups)
+
+    def call(self, inputs):
+        x = self.convolve(inputs, self.kernel.value.astype(inputs.dtype))
+        if self.bias is not None:
+            bias = self.bias.value
+            if self.data_format != "channels_last":
+                bias = bias.reshape((1, -1) + (1,) * self.rank)
+            x = x + bias
+        x = self.activation(x)
+        if self.activity_regularizer is not None:
+            self.add_loss(self.activity_regularizer(x))
+        return x
+
+    def compute_output_shape(self, input_shape):
+        channels_last = self.data_format == "channels_last"
+        spatial = input_shape[1:-1] if channels_last else input_shape[2:]
+        out = tuple(conv_output_length(s, k, self.padding, st, d) for s, k, st, d in zip(
+            spatial, self.kernel_size, self.strides, self.dilation_rate))
+        if channels_last:
+            return (input_shape[0],) + out + (self.filters,)
+        return (input_shape[0], self.filters) + out
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "filters": self.filters, "kernel_size": self.kernel_size, "strides": self.strides,
+            "padding": self.padding, "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate, "groups": self.groups,
+            "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+            "kernel_initializer": _ser(self.kernel_initializer),
+            "bias_initializer": _ser(self.bias_initializer),
+            "kernel_regularizer": _ser(self.kernel_regularizer),
+            "bias_regularizer": _ser(self.bias_regularizer),
+            "activity_regularizer": _ser(self.activity_regularizer),
+            "kernel_constraint": _ser(self.kernel_constraint),
+            "bias_constraint": _ser(self.bias_constraint),
+        })
+        return config
+
+
+class Conv1D(BaseConv):
+    """1D convolution over (batch, steps, channels)."""
+
+    rank = 1
+
+
+class Conv2D(BaseConv):
+    """2D convolution over (batch, height, width, channels)."""
+
+    rank = 2
+
+
+class Conv3D(BaseConv):
+    """3D convolution over (batch, depth, height, width, channels)."""
+
+    rank = 3

@@ -1,0 +1,203 @@
+"""Normalization layers: BatchNormalization, LayerNormalization."""
+
+import jax.numpy as jnp
+
+from lamina import constraints, initializers, regularizers
+from lamina.core.input_spec import InputSpec
+from lamina.core.layer import Layer
+from lamina.saving.serialization import serialize_keras_object as _ser
+
+
+def _axes(axis, ndim):
+    axis = [axis] if isinstance(axis, int) else list(axis)
+    return sorted(a % ndim for a in axis)
+
+
+class BatchNormalization(Layer):
+    """Normalize with the batch's mean and variance in training and with moving averages
+    (updated as `moving = moving * momentum + batch * (1 - momentum)`) at inference.
+
+    axis: the feature axis (default -1). gamma/beta/moving_mean/moving_variance have the
+    feature dims' shape.
+    """
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, synchronized=False, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.center, self.scale = center, scale
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.synchronized = synchronized
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        self._feature_axes = _axes(self.axis, ndim)
+        shape = tuple(input_shape[a] for a in self._feature_axes)
+        if any(d is None for d in shape):
+            raise ValueError(f"BatchNormalization '{self.name}': the feature axis {self.axis} of "
+                             f"input shape {tuple(input_shape)} must be known.")
+        self.gamma = self.add_weight(shape=shape, initializer=self.gamma_initializer,
+                                     regularizer=self.gamma_regularizer,
+                                     constraint=self.gamma_constraint, name="gamma") \
+            if self.scale else None
+        self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer,
+                                    regularizer=self.beta_regularizer,
+                                    constraint=self.beta_constraint, name="beta") \
+            if self.center else None
+        self.moving_mean = self.add_weight(shape=shape, initializer=self.moving_mean_initializer,
+                                           trainable=False, name="moving_mean")
+        self.moving_variance = self.add_weight(shape=shape,
+                                               initializer=self.moving_variance_initializer,
+                                               trainable=False, name="moving_variance")
+        self.input_spec = InputSpec(ndim=ndim, axes={a: input_shape[a] for a in self._feature_axes})
+        self.built = True
+
+    def _broadcast(self, v, ndim):
+        shape = [1] * ndim
+        for a, d in zip(self._feature_axes, v.shape):
+            shape[a] = d
+        return jnp.reshape(v, shape)
+
+    def call(self, inputs, training=False, mask=None):
+        ndim = inputs.ndim
+        reduce = tuple(a for a in range(ndim) if a not in self._feature_axes)
+        x = inputs.astype(jnp.float32) if inputs.dtype in (jnp.float16, jnp.bfloat16) else inputs
+        if training and self.trainable:
+            mean = jnp.mean(x, axis=reduce)
+            variance = jnp.var(x, axis=reduce)
+            m = self.momentum
+            self.moving_mean.assign(self.moving_mean.value * m + mean * (1.0 - m))
+            self.moving_variance.assign(self.moving_variance.value * m + variance * (1.0 - m))
+        else:
+            mean, variance = self.moving_mean.value, self.moving_variance.value
+        inv = 1.0 / jnp.sqrt(variance + self.epsilon)
+        if self.gamma is not None:
+            inv = inv * self.gamma.value
+        out = (x - self._broadcast(mean, ndim)) * self._broadcast(inv, ndim)
+        if self.beta is not None:
+            out = out + self._broadcast(self.beta.value, ndim)
+        return out.astype(inputs.dtype)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
+                "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
+                "beta_initializer": _ser(self.beta_initializer),
+                "gamma_initializer": _ser(self.gamma_initializer),
+                "moving_mean_initializer": _ser(self.moving_mean_initializer),
+                "moving_variance_initializer": _ser(self.moving_variance_initializer),
+                "beta_regularizer": _ser(self.beta_regularizer),
+                "gamma_regularizer": _ser(self.gamma_regularizer),
+                "beta_constraint": _ser(self.beta_constraint),
+                "gamma_constraint": _ser(self.gamma_constraint),
+                "synchronized": self.synchronized}
+
+
+class LayerNormalization(Layer):
+    """Normalize each sample over `axis` (default -1): (x - mean) / sqrt(var + epsilon),
+    then scale by gamma and shift by beta (shape of the normalized dims)."""
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+        self.epsilon = float(epsilon)
+        self.center, self.scale, self.rms_scaling = center, scale, rms_scaling
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        self._norm_axes = _axes(self.axis, len(input_shape))
+        shape = tuple(input_shape[a] for a in self._norm_axes)
+        self.gamma = self.add_weight(shape=shape, initializer=self.gamma_initializer,
+                                     regularizer=self.gamma_regularizer,
+                                     constraint=self.gamma_constraint, name="gamma") \
+            if self.scale else None
+        self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer,
+                                    regularizer=self.beta_regularizer,
+                                    constraint=self.beta_constraint, name="beta") \
+            if self.center and not self.rms_scaling else None
+        self.built = True
+
+    def call(self, inputs):
+        axes = tuple(self._norm_axes)
+        x = inputs.astype(jnp.float32) if inputs.dtype in (jnp.float16, jnp.bfloat16) else inputs
+        shape = [1] * x.ndim
+        for a in axes:
+            shape[a] = x.shape[a]
+        if self.rms_scaling:
+            # Keras's (deprecated) rms_scaling divides by the standard deviation without
+            # centring; kept for identical results. RMSNormalization is the real thing.
+            out = x / jnp.sqrt(jnp.var(x, axis=axes, keepdims=True) + self.epsilon)
+        else:
+            mean = jnp.mean(x, axis=axes, keepdims=True)
+            var = jnp.var(x, axis=axes, keepdims=True)
+            out = (x - mean) / jnp.sqrt(var + self.epsilon)
+        if self.gamma is not None:
+            out = out * jnp.reshape(self.gamma.value, shape)
+        if self.beta is not None:
+            out = out + jnp.reshape(self.beta.value, shape)
+        return out.astype(inputs.dtype)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
+                "center": self.center, "scale": self.scale, "rms_scaling": self.rms_scaling,
+                "beta_initializer": _ser(self.beta_initializer),
+                "gamma_initializer": _ser(self.gamma_initializer),
+                "beta_regularizer": _ser(self.beta_regularizer),
+                "gamma_regularizer": _ser(self.gamma_regularizer),
+                "beta_constraint": _ser(self.beta_constraint),
+                "gamma_constraint": _ser(self.gamma_constraint)}
+
+
+class RMSNormalization(Layer):
+    """x / sqrt(mean(x**2 over `axis`) + epsilon) * scale. axis default -1, epsilon 1e-6."""
+
+    def __init__(self, axis=-1, epsilon=1e-6, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+        self.epsilon = float(epsilon)
+
+    def build(self, input_shape):
+        self._norm_axes = _axes(self.axis, len(input_shape))
+        self.scale = self.add_weight(shape=tuple(input_shape[a] for a in self._norm_axes),
+                                     initializer="ones", name="scale")
+        self.built = True
+
+    def call(self, inputs):
+        axes = tuple(self._norm_axes)
+        shape = [1] * inputs.ndim
+        for a in axes:
+            shape[a] = inputs.shape[a]
+        rms = jnp.sqrt(jnp.mean(jnp.square(inputs), axis=axes, keepdims=True) + self.epsilon)
+        return inputs / rms * jnp.reshape(self.scale.value, shape)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon}
