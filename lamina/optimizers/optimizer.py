@@ -44,6 +44,26 @@ def _takes_step(fn):
     return len(required) == 1
 
 
+class LearningRateValue(float):
+    """What `optimizer.learning_rate` reads: a float that also answers `numpy()` and
+    `assign(value)`, like the Keras Variable it stands for. Copies are plain floats."""
+
+    def __new__(cls, value, optimizer=None):
+        obj = super().__new__(cls, value)
+        obj._optimizer = optimizer
+        return obj
+
+    def numpy(self):
+        return np.float32(self)
+
+    def assign(self, value):
+        """Set the optimizer's learning rate (same as `optimizer.learning_rate = value`)."""
+        self._optimizer.learning_rate = value
+
+    def __reduce__(self):
+        return float, (float(self),)
+
+
 class Optimizer:
     """Base class of lamina optimizers.
 
@@ -159,12 +179,11 @@ class Optimizer:
 
     @property
     def learning_rate(self):
-        """The current learning rate: a float (a jax array inside a traced function).
-
-        For a schedule, the scheduled value at the current `iterations`.
+        """The current learning rate: a float (`LearningRateValue`; a jax array inside a
+        traced function). For a schedule, the scheduled value at the current `iterations`.
         """
         value = self._learning_rate_at(self._iterations.value)
-        return value if _is_traced(value) else float(value)
+        return value if _is_traced(value) else LearningRateValue(value, self)
 
     @learning_rate.setter
     def learning_rate(self, learning_rate):

@@ -87,6 +87,13 @@ def test_learning_rate_read_and_set_between_steps():
     assert opt.learning_rate == pytest.approx(0.01)
     opt.apply([np.ones((2, 3), "float32"), np.ones(3, "float32")], variables)
     np.testing.assert_allclose(variables[0].numpy(), 0.39, rtol=1e-6)
+    # Keras code that treats it as the Variable keeps working.
+    opt.learning_rate.assign(0.02)
+    assert opt.learning_rate.numpy() == np.float32(0.02)
+    opt.learning_rate = 0.01
+    import copy
+
+    assert type(copy.deepcopy(opt.learning_rate)) is float
     # The setter writes the Variable that the pure form reads.
     lr_var = opt.keras_variable_layout()[1]
     assert lr_var.path == "sgd/learning_rate"

@@ -34,7 +34,12 @@ STEPS = np.arange(0, 130)
 @pytest.mark.parametrize("name,args,kwargs", CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES])
 def test_values_match_keras_eager_and_jit(name, args, kwargs):
     ours, theirs = getattr(S, name)(*args, **kwargs), getattr(KS, name)(*args, **kwargs)
-    expected = np.array([float(theirs(int(s))) for s in STEPS])
+    if name.startswith("Cosine"):
+        # Keras's `ops.cond` retraces on every eager call (seconds per step); one
+        # vmapped (uncompiled) call gives the same values.
+        expected = np.asarray(jax.vmap(theirs)(STEPS.astype("int32")))
+    else:
+        expected = np.array([float(theirs(int(s))) for s in STEPS])
     eager = np.array([float(ours(int(s))) for s in STEPS])
     traced = np.asarray(jax.jit(jax.vmap(ours))(STEPS.astype("int32")))
     # Cosines near zero leave a few float32 ulps; 1e-5 of the peak covers them.
