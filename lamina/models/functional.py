@@ -184,6 +184,8 @@ class Functional(Model):
             values[id(kt)] = self._check_and_cast(i, kt, x)
         for node in self._nodes:
             args, kwargs = node.map_arguments(values)
+            if training is not None and "training" in kwargs:
+                kwargs["training"] = training  # the model's flag overrides one fixed at build
             out = node.layer(*args, **kwargs)
             flat_out = tree.flatten(out)
             if len(flat_out) != len(node.output_tensors):

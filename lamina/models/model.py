@@ -125,7 +125,9 @@ class Model(Trainer, Layer):
                 and not _has_keras_tensor(args) and not _has_keras_tensor(kwargs)
                 and set(kwargs) <= {"training"} and not _has_tracer(args)):
             try:
-                return self._compiled_call(args[0], bool(kwargs.get("training") or False), args[1:])
+                training = kwargs.get("training")
+                training = None if training is None else bool(training)
+                return self._compiled_call(args[0], training, args[1:])
             except _JIT_FALLBACK_ERRORS:
                 # call() does host-side work on values: run it eagerly from now on.
                 self.__dict__["_run_eagerly_call"] = True
@@ -137,7 +139,10 @@ class Model(Trainer, Layer):
         fn = self.__dict__.get("_jit_forward")
         if fn is None:
             def forward(tv, ntv, x, extra, training):
-                return self.stateless_call(tv, ntv, x, *extra, training=training)
+                out, new_ntv = self.stateless_call(tv, ntv, x, *extra, training=training)
+                if _has_dict(out):  # jit returns dicts key-sorted; remember the call's order
+                    self.__dict__["_jit_out_template"] = tree.map_structure(lambda _: None, out)
+                return out, new_ntv
 
             fn = jax.jit(forward, static_argnames=("training",))
             self.__dict__["_jit_forward"] = fn
@@ -148,7 +153,8 @@ class Model(Trainer, Layer):
         for var, value in zip(non_trainable, new_ntv):
             if value is not var._value:
                 var._value = value
-        return out
+        template = self.__dict__.get("_jit_out_template")
+        return out if template is None else _in_order_of(template, out)
 
     # -- introspection -------------------------------------------------------------
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
@@ -182,3 +188,22 @@ class Model(Trainer, Layer):
 
 def _has_tracer(args):
     return any(isinstance(a, jax.core.Tracer) for a in tree.flatten(list(args)))
+
+
+def _has_dict(x):
+    if isinstance(x, dict):
+        return True
+    return isinstance(x, (list, tuple)) and any(_has_dict(i) for i in x)
+
+
+def _in_order_of(template, value):
+    """`value` with its dicts' keys in the order of the matching dicts of `template`."""
+    if isinstance(template, dict) and isinstance(value, dict) and set(template) == set(value):
+        return {k: _in_order_of(template[k], value[k]) for k in template}
+    if isinstance(template, (list, tuple)) and isinstance(value, (list, tuple)) \
+            and len(template) == len(value):
+        items = [_in_order_of(t, v) for t, v in zip(template, value)]
+        if isinstance(value, list):
+            return items
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
+    return value

@@ -232,3 +232,19 @@ def test_config_round_trip():
     clone.set_weights(model.get_weights())
     xa, xb = _rand(2, 3), _rand(2, 2)
     np.testing.assert_allclose(clone([xa, xb]), model([xa, xb]), atol=1e-6)
+
+
+def test_training_fixed_at_build_is_overridden_by_the_models_flag():
+    x = keras.Input((1000,))
+    model = keras.Model(x, layers.Dropout(0.5, seed=0)(x, training=True))
+    data = np.ones((1, 1000), "float32")
+    assert 0.4 < (np.asarray(model(data)) == 0).mean() < 0.6  # Monte-Carlo dropout
+    assert (np.asarray(model(data, training=False)) == 0).mean() == 0.0  # as Keras 3
+
+
+def test_dict_outputs_keep_their_order():
+    x = keras.Input((2,))
+    model = keras.Model(x, {"zeta": layers.Dense(1)(x), "alpha": layers.Dense(2)(x)})
+    out = model(np.ones((1, 2)))
+    assert list(out) == ["zeta", "alpha"]
+    assert list(model(np.ones((1, 2)))) == ["zeta", "alpha"]  # compiled path too
