@@ -83,3 +83,12 @@ def test_input_without_shape_is_a_clear_error():
         keras.Input(shape=(3, -2))
     with pytest.raises(ValueError, match="not both"):
         keras.Input(shape=(3,), batch_shape=(None, 3))
+
+
+def test_input_layer_config_round_trip():
+    layer = layers.InputLayer(shape=(4, 2), batch_size=8, dtype="int32", name="ids")
+    config = layer.get_config()
+    assert config == {"batch_shape": (8, 4, 2), "dtype": "int32", "sparse": False, "name": "ids"}
+    clone = layers.InputLayer.from_config(config)
+    assert clone.output.shape == (8, 4, 2) and clone.output.dtype == "int32" and clone.name == "ids"
+    assert "created by layer 'ids'" in repr(clone.output)
