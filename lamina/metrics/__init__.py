@@ -49,6 +49,7 @@ from lamina.metrics.confusion_metrics import (
 from lamina.metrics.f_score_metrics import F1Score, FBetaScore
 from lamina.metrics.get import ALL_OBJECTS, deserialize, get, serialize
 from lamina.metrics.hinge_metrics import CategoricalHinge, Hinge, SquaredHinge
+from lamina.metrics.iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from lamina.metrics.metric import Metric
 from lamina.metrics.probabilistic_metrics import (
     BinaryCrossentropy,

@@ -11,6 +11,7 @@ from lamina.metrics import (
     confusion_metrics,
     f_score_metrics,
     hinge_metrics,
+    iou_metrics,
     probabilistic_metrics,
     reduction_metrics,
     regression_metrics,
@@ -27,7 +28,7 @@ def _public_classes(module):
 
 _CLASSES = [Metric] + [cls for module in (
     reduction_metrics, accuracy_metrics, regression_metrics, confusion_metrics,
-    f_score_metrics, hinge_metrics, probabilistic_metrics) for cls in _public_classes(module)]
+    f_score_metrics, hinge_metrics, iou_metrics, probabilistic_metrics) for cls in _public_classes(module)]
 
 # Keras's names: class names and their snake_case ("AUC" -> "auc", "MeanAbsoluteError"
 # -> "mean_absolute_error"), each giving a new instance, plus a few abbreviations.

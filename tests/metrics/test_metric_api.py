@@ -299,3 +299,17 @@ def test_mean_as_loss_tracker():
     values = jax.jit(metric.stateless_update_state)(metric.stateless_reset_state(), jnp.float32(3.0),
                                                     sample_weight=8)
     assert float(metric.stateless_result(values)) == 3.0 and float(values[1]) == 8.0
+
+
+def test_iou_per_sample_weights_spread_over_each_map():
+    """Keras needs one weight per pixel; lamina also takes one per sample."""
+    labels = rng.integers(0, 3, (4, 2, 2))
+    preds = rng.integers(0, 3, (4, 2, 2))
+    weights = np.array([1.0, 0.0, 2.0, 1.0], "float32")
+    per_sample = keras.metrics.MeanIoU(3, dtype="float32")
+    per_pixel = keras.metrics.MeanIoU(3, dtype="float32")
+    per_sample.update_state(labels, preds, sample_weight=weights)
+    per_pixel.update_state(labels, preds, sample_weight=np.broadcast_to(weights[:, None, None], (4, 2, 2)))
+    np.testing.assert_allclose(per_sample.total_cm.numpy(), per_pixel.total_cm.numpy())
+    with pytest.raises(ValueError, match=r"Metric 'mean_io_u_2': sample_weight shape \(3,\)"):
+        keras.metrics.MeanIoU(3).update_state(labels, preds, sample_weight=np.ones(3, "int32"))

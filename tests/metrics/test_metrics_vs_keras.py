@@ -38,6 +38,8 @@ def batch(kind, rng):
         return rng.normal(size=(B, C)).astype("float32"), rng.normal(size=(B, C)).astype("float32")
     if kind == "positive":
         return rng.random((B, C)).astype("float32") * 2, rng.random((B, C)).astype("float32") * 2
+    if kind == "class_ids":  # segmentation maps of class ids, 0..C (C is out of range)
+        return rng.integers(0, C + 1, (B, 3)), rng.integers(0, C, (B, 3))
     if kind == "distribution":
         t, p = rng.random((B, C)) + 0.05, rng.random((B, C)) + 0.05
         return ((t / t.sum(-1, keepdims=True)).astype("float32"),
@@ -111,6 +113,13 @@ CASES = [
     ("F1Score", {"average": "micro", "threshold": 0.3}, "multilabel"),
     ("FBetaScore", {"average": "macro", "beta": 2.0}, "multilabel"),
     ("FBetaScore", {"average": "weighted", "beta": 0.5, "threshold": 0.5}, "multilabel"),
+    ("IoU", {"num_classes": C, "target_class_ids": [0, 2, 3], "dtype": "float32"}, "class_ids"),
+    ("MeanIoU", {"num_classes": C, "ignore_class": 1}, "class_ids"),
+    ("MeanIoU", {"num_classes": C, "dtype": "float32"}, "class_ids"),
+    ("BinaryIoU", {"threshold": 0.4, "dtype": "float32"}, "binary"),
+    ("BinaryIoU", {"target_class_ids": [1]}, "binary_flat"),
+    ("OneHotIoU", {"num_classes": C, "target_class_ids": [1, 4], "dtype": "float32"}, "onehot"),
+    ("OneHotMeanIoU", {"num_classes": C}, "onehot"),
 ]
 
 
@@ -127,7 +136,9 @@ def run_batches(metric, kind, weighted, seed, n_batches=3, unit_weights=False):
 
 
 def batch_args(kind, weighted, rng):
-    sw = rng.random(B).astype("float32") if weighted else None
+    # Keras's IoU takes one weight per label, not per sample.
+    shape = (B, 3) if kind == "class_ids" else (B,)
+    sw = rng.random(shape).astype("float32") if weighted else None
     if kind == "values":
         return (rng.normal(size=(B, 3)).astype("float32"), sw)
     return (*batch(kind, rng), sw)
@@ -138,6 +149,8 @@ def case_id(case):
     return f"{name}-{kind}-" + ",".join(f"{k}={v}" for k, v in kwargs.items())
 
 
+@pytest.mark.filterwarnings("ignore:.*adjusted:UserWarning")  # R2Score after reset: no samples
+@pytest.mark.filterwarnings("ignore:.*(float|integer).*:UserWarning")  # int IoU, float weights
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_result_matches_keras(case, weighted):
@@ -146,7 +159,7 @@ def test_result_matches_keras(case, weighted):
     theirs = getattr(keras.metrics, name)(**kwargs)
     # Keras leaves ignore_class entries in the count unless sample_weight is given;
     # lamina always leaves them out, so compare with Keras given unit weights.
-    unit = "ignore_class" in kwargs
+    unit = name == "SparseCategoricalCrossentropy" and "ignore_class" in kwargs
     got = run_batches(ours, kind, weighted, seed=7)
     expected = run_batches(theirs, kind, weighted, seed=7, unit_weights=unit)
     for step, (g, e) in enumerate(zip(got, expected)):
@@ -160,6 +173,8 @@ def test_result_matches_keras(case, weighted):
     np.testing.assert_allclose(again[0], expected[0], rtol=1e-5, atol=1e-5, err_msg="after reset")
 
 
+@pytest.mark.filterwarnings("ignore:.*adjusted:UserWarning")
+@pytest.mark.filterwarnings("ignore:.*(float|integer).*:UserWarning")
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_pure_form_under_jit_matches_eager(case):
     name, kwargs, kind = case
