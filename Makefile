@@ -11,7 +11,7 @@ setup: $(VENV)/.installed
 	@command -v dot >/dev/null || { echo "installing graphviz (dot) for plot_model"; \
 	  (apt-get install -y -q graphviz >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q graphviz >/dev/null)) \
 	  || echo "warning: could not install graphviz; plot_model tests will fail"; }
-	@$(PY) -m lamina.datasets.seed $(DATA)
+	@if [ -d $(DATA) ]; then $(PY) -c 'import sys, lamina.datasets as d; sys.exit(d.seed.main(sys.argv[1:]))' $(DATA); else echo "no $(DATA): datasets will be downloaded on first use"; fi
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

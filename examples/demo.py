@@ -13,6 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import lamina as keras  # noqa: E402
 import note_models as note  # noqa: E402
+import plots  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
 
@@ -50,6 +51,8 @@ def functional_part():
     print("model.layers[3].output:", model.layers[3].output)
     new_model = note.extended_ticket_model(model)
     new_model.summary()
+    for path in plots.write_note_plots(OUT):
+        print("plot_model wrote", path)
     return model, new_model
 
 

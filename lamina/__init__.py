@@ -5,6 +5,7 @@ from lamina import (
     backend,
     callbacks,
     constraints,
+    datasets,
     initializers,
     layers,
     losses,
