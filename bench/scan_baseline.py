@@ -77,10 +77,10 @@ def make_epoch(n, optimizer):
     return epoch
 
 
-def train(x, y, epochs, seed=0):
+def train(x, y, epochs, seed=0, rng_impl=None):
     """Train `epochs` epochs; returns (wall, process CPU) times at the end of each
     epoch (after the epoch's loss and accuracy reached the host) and the last logs."""
-    key = jax.random.key(seed)
+    key = jax.random.key(seed, impl=rng_impl)
     key, kinit = jax.random.split(key)
     params = init_params(kinit)
     optimizer = optax.rmsprop(0.001, decay=0.9, eps=EPS, initial_scale=0.0, eps_in_sqrt=True)
