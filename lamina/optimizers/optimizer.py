@@ -263,9 +263,10 @@ class Optimizer:
                                                        mask=None if all(mask) else mask))
             return optax.chain(*parts)
 
-        initial = self._lr_variable.value if self._lr_mode == "variable" else 0.0
+        # The injected value is a placeholder: `build` puts the learning-rate Variable in
+        # its place, and schedules overwrite it at every step.
         tx = optax.inject_hyperparams(factory, hyperparam_dtype=jnp.float32)(
-            learning_rate=jnp.asarray(initial, jnp.float32))
+            learning_rate=jnp.float32(0.0))
         steps = self.gradient_accumulation_steps
         if steps:
             mean = optax.stateless_with_tree_map(lambda g, _: g / steps)
@@ -292,8 +293,9 @@ class Optimizer:
                 info = state_layout.classify(path, leaf, var_list, slot_fields,
                                              self._scalar_fields)
                 if info.kind == "lr":
-                    if self._lr_variable is None:
-                        self._lr_variable = Variable(leaf, trainable=False, name="learning_rate")
+                    if self._lr_variable is None:  # schedule / callable: a Variable of its own
+                        self._lr_variable = Variable(self._learning_rate_at(0), dtype="float32",
+                                                     trainable=False, name="learning_rate")
                     var = self._lr_variable
                 else:
                     var = Variable(leaf, dtype=leaf.dtype, trainable=False, name=info.name)

@@ -182,12 +182,10 @@ def keras_ftrl(learning_rate, learning_rate_power=-0.5, initial_accumulator_valu
             new_var = (jnp.clip(lin, -l1, l1) - lin) / quadratic
             return new_var, new_acc, lin
 
-        leaves_g, treedef = jax.tree.flatten(updates)
-        results = [one(g, v, a, l, d) for g, v, a, l, d in zip(
-            leaves_g, treedef.flatten_up_to(params), treedef.flatten_up_to(state.accumulator),
-            treedef.flatten_up_to(state.linear), mask)]
-        new_vars, accs, lins = (treedef.unflatten(list(x)) for x in zip(*results)) if results else (
-            updates, state.accumulator, state.linear)
+        grads, treedef = jax.tree.flatten(updates)
+        flat = [treedef.flatten_up_to(t) for t in (params, state.accumulator, state.linear)]
+        results = [one(*args) for args in zip(grads, *flat, mask)]
+        new_vars, accs, lins = (treedef.unflatten(list(col)) for col in zip(*results))
         out = jax.tree.map(lambda new, old: new - old, new_vars, params)
         return out, KerasFtrlState(accs, lins)
 
