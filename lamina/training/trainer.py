@@ -274,6 +274,8 @@ class Trainer:
                     break
         finally:
             self._in_fit = False
+        if getattr(self.optimizer, "use_ema", False):
+            self.optimizer.finalize_variable_values(fns.trainable_vars)
         cbs.on_train_end(logs)
         return self.history
 
