@@ -182,6 +182,8 @@ def test_clear_session_resets_names():
     keras.backend.clear_session()
     assert layers.Dense(1).name == "dense"
     assert keras.Sequential().name == "sequential"
+    keras.utils.clear_session()
+    assert layers.Dense(1).name == "dense"
 
 
 def test_count_params_needs_build():
