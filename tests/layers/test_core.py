@@ -131,3 +131,11 @@ def test_keras_style_dtype_policy_dict_is_accepted():
     dense = layers.Dense(2, dtype=policy, quantization_config=None)
     assert dense.dtype == "float16"
     assert dense(np.ones((1, 3), "float32")).dtype == np.float16
+
+
+def test_dense_from_a_keras_3_config():
+    config = real_keras.layers.Dense(3, activation="relu", kernel_regularizer="l2", name="k").get_config()
+    dense = layers.Dense.from_config(config)
+    assert dense.name == "k" and dense.units == 3 and dense.dtype == "float32"
+    assert dense.get_config()["kernel_regularizer"]["config"] == {"l2": 0.01}
+    np.testing.assert_array_equal(dense(np.array([[-1.0, 0.0]]) * 0).shape, (1, 3))
