@@ -19,7 +19,13 @@ def get(identifier):
             raise unknown_name_error("activation function", identifier, ALL)
         return fn
     if isinstance(identifier, dict):
-        return get(identifier.get("config", {}).get("name") or identifier.get("class_name"))
+        if identifier.get("class_name") in ("function", "__lambda__"):
+            from lamina.saving.deserialization import deserialize_keras_object
+
+            return deserialize_keras_object(identifier)
+        inner = identifier.get("config")
+        return get((inner.get("name") if isinstance(inner, dict) else None)
+                   or identifier.get("class_name"))
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret activation function identifier: {identifier!r}")

@@ -75,7 +75,9 @@ def get(identifier):
             raise unknown_name_error("constraint", identifier, ALL)
         return ALL[identifier]()
     if isinstance(identifier, dict):
-        return ALL[identifier["class_name"]].from_config(identifier.get("config", {}))
+        from lamina.saving.deserialization import deserialize_keras_object
+
+        return deserialize_keras_object(identifier, families=("constraints",))
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret constraint: {identifier!r}")

@@ -34,13 +34,9 @@ def get(identifier):
             raise unknown_name_error("initializer", identifier, ALL)
         return cls()
     if isinstance(identifier, dict):
-        from lamina.saving.object_registration import get_registered_object
+        from lamina.saving.deserialization import deserialize_keras_object
 
-        name = identifier.get("class_name")
-        cls = ALL.get(name) or get_registered_object(identifier.get("registered_name") or name)
-        if cls is None:
-            raise ValueError(f"Unknown initializer class {name!r} in config {identifier}.")
-        return cls.from_config(identifier.get("config", {}))
+        return deserialize_keras_object(identifier, families=("initializers",))
     if isinstance(identifier, type) and issubclass(identifier, _init.Initializer):
         return identifier()
     if callable(identifier):

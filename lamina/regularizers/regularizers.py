@@ -84,7 +84,9 @@ def get(identifier):
             raise unknown_name_error("regularizer", identifier, ALL)
         return ALL[identifier]()
     if isinstance(identifier, dict):
-        return ALL[identifier["class_name"]].from_config(identifier.get("config", {}))
+        from lamina.saving.deserialization import deserialize_keras_object
+
+        return deserialize_keras_object(identifier, families=("regularizers",))
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret regularizer: {identifier!r}")

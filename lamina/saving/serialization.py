@@ -16,27 +16,48 @@ _KERAS_MODULES = {
 
 
 def keras_module(obj_or_cls):
-    cls = obj_or_cls if isinstance(obj_or_cls, type) else type(obj_or_cls)
-    parts = cls.__module__.split(".")
+    """The public Keras module of a lamina class or function ("keras.layers", ...)."""
+    target = obj_or_cls if isinstance(obj_or_cls, (type, types.FunctionType)) else type(obj_or_cls)
+    parts = target.__module__.split(".")
     if parts[0] == "lamina" and len(parts) > 1:
         if parts[1] == "optimizers" and "schedules" in parts:
             return "keras.optimizers.schedules"
-        if parts[1] == "core" and cls.__name__ in ("Layer",):
+        if parts[1] == "core" and target.__name__ in ("Layer",):
             return "keras.layers"
         return _KERAS_MODULES.get(parts[1], "keras")
-    return cls.__module__
+    return target.__module__
 
 
 def is_lamina_class(cls):
     return cls.__module__.split(".")[0] == "lamina"
 
 
+def _module_field(obj_or_cls):
+    """The "module" Keras writes: a public Keras module for lamina's objects, the defining
+    module for user objects (None for `__main__`)."""
+    module = getattr(obj_or_cls, "__module__", None)
+    if module == "__main__":
+        return None
+    if module and module.split(".")[0] == "lamina":
+        return keras_module(obj_or_cls)
+    return module
+
+
+# lamina classes Keras writes under a fixed module / registered name.
+_FIXED = {"Functional": ("keras.src.models.functional", "Functional"),
+          "Sequential": ("keras", None)}
+
+
 def serialize_keras_object(obj):
     """A JSON-ready description of `obj` (plain values pass through)."""
     if obj is None or isinstance(obj, (str, bool, int, float)):
         return obj
-    if isinstance(obj, (np.integer, np.floating)):
+    if isinstance(obj, (np.integer, np.floating, np.bool_)):
         return obj.item()
+    if isinstance(obj, np.ndarray) or type(obj).__module__.startswith("jax"):
+        value = np.asarray(obj)
+        return {"class_name": "__numpy__",
+                "config": {"value": value.tolist(), "dtype": str(value.dtype)}}
     if isinstance(obj, (list, tuple)):
         return [serialize_keras_object(x) for x in obj]
     if isinstance(obj, dict):
@@ -48,11 +69,16 @@ def serialize_keras_object(obj):
             if fn is obj:
                 return name
         registered = getattr(obj, "_lamina_registered_name", None)
-        return {"module": obj.__module__, "class_name": "function", "config": obj.__name__,
+        module = _module_field(obj)
+        return {"module": module, "class_name": "function", "config": obj.__name__,
                 "registered_name": registered or obj.__name__}
     if hasattr(obj, "get_config"):
         cls = type(obj)
-        registered = None if is_lamina_class(cls) else get_registered_name(cls)
-        return {"module": keras_module(cls), "class_name": cls.__name__,
+        module, registered = _module_field(cls), None
+        if is_lamina_class(cls):
+            module, registered = _FIXED.get(cls.__name__, (module, None))
+        else:
+            registered = get_registered_name(cls)
+        return {"module": module, "class_name": cls.__name__,
                 "config": serialize_keras_object(obj.get_config()), "registered_name": registered}
     raise TypeError(f"Cannot serialize object {obj!r} of type {type(obj).__name__}.")

@@ -1,0 +1,18 @@
+from lamina.saving.deserialization import deserialize_keras_object
+from lamina.saving.errors import (
+    InvalidFileError,
+    SavingError,
+    UnknownObjectError,
+    UnsafeContentError,
+    WeightsMismatchError,
+)
+from lamina.saving.object_registration import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
+from lamina.saving.saving_api import load_model, load_weights, save_model, save_weights
+from lamina.saving.serialization import serialize_keras_object

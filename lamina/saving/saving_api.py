@@ -1,0 +1,229 @@
+"""`save_model` / `load_model` (the `.keras` archive) and weights-only `.weights.h5` files.
+
+Files follow Keras 3's format, so models made of layers both libraries have move both
+ways. Saves are atomic (temporary file, fsync, rename). Loading checks the archive,
+resolves classes only through lamina and the user's registrations, and turns any failure
+to rebuild the model into a `ValueError` that names the file.
+"""
+
+import datetime
+import io
+import os
+
+from lamina.saving import archive
+from lamina.saving.atomic import atomic_write
+from lamina.saving.deserialization import deserialize_keras_object
+from lamina.saving.errors import InvalidFileError, SavingError
+from lamina.saving.object_registration import CustomObjectScope
+from lamina.saving.safe_mode import SafeModeScope
+from lamina.saving.serialization import serialize_keras_object
+from lamina.saving.weights_io import read_weights, write_weights
+
+# The Keras 3 release whose file format lamina's files were checked against.
+KERAS_FORMAT_VERSION = "3.15.1"
+LAMINA_COMPILE_KEY = "lamina_compile_config"
+
+
+def _shapes_as_lists(shapes):
+    if isinstance(shapes, dict):
+        return {k: _shapes_as_lists(v) for k, v in shapes.items()}
+    if isinstance(shapes, (list, tuple)):
+        return [_shapes_as_lists(s) if isinstance(s, (list, tuple, dict)) else s for s in shapes]
+    return shapes
+
+
+def _build_config(model):
+    from lamina.models.functional import Functional
+    from lamina.models.sequential import Sequential
+
+    if isinstance(model, Functional):
+        return {"input_shape": None}
+    if isinstance(model, Sequential):
+        inputs = model.inputs
+        return {"input_shape": list(inputs[0].shape) if inputs else None}
+    shapes = getattr(model, "_build_shapes", None)
+    return {"input_shape": _shapes_as_lists(shapes) if model.built else None}
+
+
+def compile_config(model):
+    """The model's compile arguments in Keras 3's `compile_config` layout ({} if none)."""
+    get = getattr(model, "get_compile_config", None)
+    raw = get() if get is not None else None
+    if not raw:
+        return {}
+    out = {key: serialize_keras_object(raw.get(key)) for key in (
+        "loss", "loss_weights", "metrics", "weighted_metrics", "run_eagerly", "jit_compile")}
+    out["optimizer"] = serialize_keras_object(model.optimizer)
+    spe = raw.get("steps_per_execution", 1)
+    out["steps_per_execution"] = spe if isinstance(spe, int) else 1  # Keras takes ints only
+    return {k: out[k] for k in ("optimizer", "loss", "loss_weights", "metrics",
+                                "weighted_metrics", "run_eagerly", "steps_per_execution",
+                                "jit_compile")}
+
+
+def serialize_model(model):
+    """The `config.json` content for `model`."""
+    config = serialize_keras_object(model)
+    config["build_config"] = _build_config(model)
+    config["compile_config"] = compile_config(model)
+    raw = model.get_compile_config() if hasattr(model, "get_compile_config") else None
+    if raw and raw.get("steps_per_execution") == "auto":
+        # lamina-only setting, in a key Keras does not read.
+        config[LAMINA_COMPILE_KEY] = {"steps_per_execution": "auto"}
+    return config
+
+
+def _build_from_config(model, build_config):
+    """Create a subclassed model's weights from its saved input shape(s)."""
+    from lamina.models.functional import Functional
+    from lamina.models.model import Model
+    from lamina.models.sequential import Sequential
+    from lamina.models.tracing import _batchless
+
+    if isinstance(model, (Functional, Sequential)) or not isinstance(build_config, dict):
+        return
+    shapes = build_config.get("input_shape")
+    if shapes is None or (model.built and model.weights):
+        return
+    shapes = _batchless(shapes)
+    if type(model).build is not Model.build:
+        model.build(shapes)
+        if all(layer.built for layer in model._flatten_layers()):
+            return
+    from lamina.models.tracing import trace_subclassed_model
+
+    trace_subclassed_model(model, shapes)
+    model.built = True
+
+
+def model_from_config(config, custom_objects=None):
+    """A model from a `config.json` dict (build included, compile not)."""
+    from lamina.core.layer import Layer
+
+    model = deserialize_keras_object(config, custom_objects, families=("models", "layers"))
+    if not isinstance(model, Layer):
+        raise SavingError(f"config.json describes a {type(model).__name__}, not a model.")
+    _build_from_config(model, config.get("build_config"))
+    return model
+
+
+def compile_from_config(model, config, custom_objects=None):
+    """Compile `model` from a saved `compile_config`, building its optimizer."""
+    if not config:
+        return
+    kwargs = {}
+    for key in ("loss", "loss_weights", "metrics", "weighted_metrics"):
+        if config.get(key) is not None:
+            kwargs[key] = deserialize_keras_object(
+                config[key], custom_objects, families=("losses", "metrics"))
+    kwargs["optimizer"] = deserialize_keras_object(
+        config.get("optimizer") or "rmsprop", custom_objects,
+        families=("optimizers", "schedules"))
+    for key in ("run_eagerly", "steps_per_execution", "jit_compile"):
+        if key in config:
+            kwargs[key] = config[key]
+    model.compile(**kwargs)
+    if model.built and model.optimizer is not None and not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+
+
+def _check_keras_path(filepath, suffix, what):
+    if isinstance(filepath, (str, os.PathLike)) and not os.fspath(filepath).endswith(suffix):
+        raise ValueError(f"The filename must end in `{suffix}` to {what}. "
+                         f"Received: filepath={os.fspath(filepath)!r}")
+
+
+def save_model(model, filepath, overwrite=True, zipped=True):
+    """Save `model` (config, weights, optimizer state) to a `.keras` archive, atomically."""
+    if not zipped:
+        raise ValueError("lamina writes only zipped `.keras` archives (zipped=True).")
+    _check_keras_path(filepath, ".keras", "save a model")
+    config = serialize_model(model)
+    from lamina import __version__
+
+    metadata = {"keras_version": KERAS_FORMAT_VERSION, "lamina_version": __version__,
+                "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
+
+    def write(f):
+        archive.write_archive(f, config, metadata, lambda wf: write_weights(model, wf))
+
+    if not isinstance(filepath, (str, os.PathLike)):
+        return write(filepath)
+    if not overwrite and os.path.exists(filepath):
+        raise FileExistsError(f"{os.fspath(filepath)!r} exists and overwrite=False.")
+    with atomic_write(filepath) as f:
+        write(f)
+
+
+def _rebuild_error(where, e):
+    if isinstance(e, SavingError):
+        return type(e)(f"{where}: {e}")
+    return InvalidFileError(
+        f"{where}: could not rebuild the model its config.json describes: "
+        f"{type(e).__name__}: {e}")
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Load a model saved with `model.save("x.keras")` (by lamina or Keras 3).
+
+    Args:
+        custom_objects: {name: class or function} for your own objects in the file.
+        compile: also restore the compile settings and the optimizer state.
+        safe_mode: refuse Lambda layers stored as Python bytecode.
+    """
+    where = archive.describe(filepath)
+    config, _metadata, weights = archive.read_archive(filepath)
+    with CustomObjectScope(custom_objects), SafeModeScope(safe_mode):
+        try:
+            model = model_from_config(config, custom_objects)
+            if compile:
+                compile_config = dict(config.get("compile_config") or {})
+                extra = config.get(LAMINA_COMPILE_KEY)
+                if compile_config and isinstance(extra, dict) and \
+                        extra.get("steps_per_execution") == "auto":
+                    compile_config["steps_per_execution"] = "auto"
+                compile_from_config(model, compile_config, custom_objects)
+        except Exception as e:  # anything a hostile or damaged config provokes
+            raise _rebuild_error(where, e) from e
+    try:
+        read_weights(model, io.BytesIO(weights), where)
+    except SavingError:
+        raise
+    except Exception as e:
+        raise InvalidFileError(f"{where}: could not load the weights: "
+                               f"{type(e).__name__}: {e}") from e
+    return model
+
+
+def save_weights(model, filepath, overwrite=True):
+    """Write the model's (and its optimizer's) variables to a `.weights.h5` file."""
+    _check_keras_path(filepath, ".weights.h5", "save weights")
+    if not isinstance(filepath, (str, os.PathLike)):
+        return write_weights(model, filepath)
+    if not overwrite and os.path.exists(filepath):
+        raise FileExistsError(f"{os.fspath(filepath)!r} exists and overwrite=False.")
+    with atomic_write(filepath) as f:
+        write_weights(model, f)
+
+
+def load_weights(model, filepath, skip_mismatch=False):
+    """Load variables from a `.weights.h5` file or a `.keras` archive into `model`."""
+    where = archive.describe(filepath)
+    head = archive.sniff(filepath)
+    if isinstance(filepath, (str, os.PathLike)) and not os.path.isfile(filepath):
+        raise InvalidFileError(f"File not found: {where}.")
+    if head.startswith(archive.ZIP_MAGIC):
+        _, _, weights = archive.read_archive(filepath)
+        source = io.BytesIO(weights)
+    elif head.startswith(archive.HDF5_MAGIC):
+        source = filepath
+    else:
+        raise InvalidFileError(f"{where} is neither a .weights.h5 (HDF5) file nor a .keras "
+                               "archive.")
+    try:
+        read_weights(model, source, where, skip_mismatch=skip_mismatch)
+    except SavingError:
+        raise
+    except Exception as e:
+        raise InvalidFileError(f"{where}: could not load the weights: "
+                               f"{type(e).__name__}: {e}") from e
