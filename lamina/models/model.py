@@ -7,6 +7,7 @@ from lamina.core import call_context, tree
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer, structure_version, _has_keras_tensor
 from lamina.core.stateless_scope import in_stateless_scope
+from lamina.saving.model_saving import SavingMixin
 from lamina.training.trainer import Trainer
 
 _JIT_FALLBACK_ERRORS = (
@@ -17,7 +18,7 @@ _JIT_FALLBACK_ERRORS = (
 )
 
 
-class Model(Trainer, Layer):
+class Model(Trainer, SavingMixin, Layer):
     """Groups layers into an object with training and inference features.
 
     `Model(inputs=..., outputs=...)` builds a functional model. A subclass defines its
@@ -169,9 +170,6 @@ class Model(Trainer, Layer):
     def count_params(self):
         self._require_built()
         return Layer.count_params(self)
-
-    def get_config(self):
-        return Layer.get_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
