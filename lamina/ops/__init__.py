@@ -43,9 +43,9 @@ from lamina.ops.nn import (  # noqa: F401
     swish, tanh_shrink, threshold, unfold,
 )
 from lamina.ops.math import (  # noqa: F401
-    cdist, erf, erfc, erfinv, extract_sequences, fft, fft2, ifft2, in_top_k, irfft, logdet,
-    logsumexp, rfft, rsqrt, segment_max, segment_min, segment_prod, segment_sum, top_k,
-    view_as_complex, view_as_real,
+    cdist, erf, erfc, erfinv, extract_sequences, fft, fft2, ifft2, in_top_k, irfft, istft,
+    logdet, logsumexp, rfft, rsqrt, segment_max, segment_min, segment_prod, segment_sum,
+    stft, top_k, view_as_complex, view_as_real,
 )
 from lamina.ops.core import (  # noqa: F401
     associative_scan, cast, cond, convert_to_numpy, convert_to_tensor, custom_gradient,

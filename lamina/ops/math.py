@@ -148,3 +148,72 @@ def rfft(x, fft_length=None):
 def irfft(x, fft_length=None):
     """Inverse of `rfft`: (real, imag) -> real signal of length `fft_length`."""
     return jnp.fft.irfft(_complex(x, "irfft"), n=fft_length)
+
+
+def _stft_window(window, sequence_length, fft_length, dtype):
+    """The analysis window, zero-padded (centred) to `fft_length`; None is a rectangular
+    window over all `fft_length` samples."""
+    if window is None:
+        return jnp.ones((fft_length,), dtype)
+    if isinstance(window, str):
+        if window not in ("hann", "hamming"):
+            raise ValueError(f"window must be 'hann', 'hamming', an array or None; got "
+                             f"{window!r}.")
+        # Periodic windows, as used for spectral analysis.
+        a = 0.5 if window == "hann" else 0.54
+        n = jnp.arange(sequence_length, dtype=dtype)
+        win = a - (1 - a) * jnp.cos(2 * jnp.pi * n / sequence_length)
+    else:
+        win = jnp.asarray(window, dtype)
+        if win.shape != (sequence_length,):
+            raise ValueError(f"window must have shape ({sequence_length},); got {win.shape}.")
+    left = (fft_length - sequence_length) // 2
+    return jnp.pad(win, (left, fft_length - sequence_length - left))
+
+
+@op
+def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
+    """Short-time Fourier transform of the last axis; returns (real, imag) of shape
+    (..., frames, fft_length // 2 + 1).
+
+    window: "hann" (default), "hamming", a (sequence_length,) array, or None.
+    center=True reflect-pads fft_length // 2 samples on both sides first.
+    """
+    x = to_float(x)
+    if fft_length < sequence_length:
+        raise ValueError(f"stft(): fft_length ({fft_length}) must be >= sequence_length "
+                         f"({sequence_length}).")
+    if center:
+        pad = [(0, 0)] * (x.ndim - 1) + [(fft_length // 2, fft_length // 2)]
+        x = jnp.pad(x, pad, mode="reflect")
+    win = _stft_window(window, sequence_length, fft_length, x.dtype)
+    frames = extract_sequences(x, fft_length, sequence_stride) * win
+    return _pair(jnp.fft.rfft(frames, n=fft_length))
+
+
+@op
+def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann",
+          center=True):
+    """Inverse of `stft`: (real, imag) of shape (..., frames, bins) -> signal (..., samples).
+
+    Frames are overlap-added and divided by the overlap-added squared window.
+    `length` trims (or the centre padding is removed when center=True).
+    """
+    spectrum = _complex(x, "istft")
+    if spectrum.ndim < 2:
+        raise ValueError(f"istft() needs at least 2-D input; got shape {spectrum.shape}.")
+    dtype = jnp.real(spectrum).dtype
+    win = _stft_window(window, sequence_length, fft_length, dtype)
+    frames = jnp.fft.irfft(spectrum, n=fft_length) * win
+    count = frames.shape[-2]
+    total = fft_length + sequence_stride * (count - 1)
+    positions = (jnp.arange(count)[:, None] * sequence_stride
+                 + jnp.arange(fft_length)[None, :]).ravel()
+    signal = jnp.zeros(frames.shape[:-2] + (total,), dtype).at[..., positions].add(
+        frames.reshape(frames.shape[:-2] + (-1,)))
+    norm = jnp.zeros((total,), dtype).at[positions].add(jnp.tile(win * win, count))
+    signal = jnp.where(norm > 1e-10, signal / jnp.where(norm > 1e-10, norm, 1.0), signal)
+    start = fft_length // 2 if center else 0
+    if length is not None:
+        return signal[..., start:start + length]
+    return signal[..., start:total - start]

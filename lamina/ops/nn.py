@@ -15,6 +15,7 @@ import numpy as np
 from lamina.backend import config
 from lamina.backend.dtypes import standardize_dtype
 from lamina.ops import _util
+from lamina.ops._conv_grad import conv_channels_last
 from lamina.ops._util import to_float, to_float_at_least32
 from lamina.ops.dispatch import op
 
@@ -374,9 +375,13 @@ def _channels(x, fmt):
 def _conv(inputs, kernel, strides, padding, fmt_nums, dilation, groups):
     inputs, kernel = jnp.asarray(inputs), jnp.asarray(kernel)
     dtype = jnp.result_type(inputs, kernel)
+    inputs, kernel = inputs.astype(dtype), kernel.astype(dtype)
+    if groups == 1 and fmt_nums[0].endswith("C"):
+        # Same result; gradients that stay fast inside lax.scan (see _conv_grad).
+        return conv_channels_last(inputs, kernel, strides, padding, dilation)
     return jax.lax.conv_general_dilated(
-        inputs.astype(dtype), kernel.astype(dtype), strides, padding,
-        rhs_dilation=dilation, dimension_numbers=fmt_nums, feature_group_count=groups)
+        inputs, kernel, strides, padding, rhs_dilation=dilation, dimension_numbers=fmt_nums,
+        feature_group_count=groups)
 
 
 @op
@@ -478,12 +483,13 @@ def _pool_setup(inputs, pool_size, strides, data_format):
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     """Max over windows of `pool_size` moved by `strides` (default: pool_size)."""
     inputs, window, strides = _pool_setup(inputs, pool_size, strides, data_format)
+    # A constant (NumPy) identity lets JAX recognise max-pooling and differentiate it.
     if jnp.issubdtype(inputs.dtype, jnp.inexact):
-        init = -jnp.inf
+        init = np.array(-np.inf, inputs.dtype)
     else:
-        init = jnp.iinfo(inputs.dtype).min
-    return jax.lax.reduce_window(inputs, jnp.asarray(init, inputs.dtype), jax.lax.max,
-                                 window, strides, _padding(padding, "max_pool"))
+        init = np.array(np.iinfo(inputs.dtype).min, inputs.dtype)
+    return jax.lax.reduce_window(inputs, init, jax.lax.max, window, strides,
+                                 _padding(padding, "max_pool"))
 
 
 @op
@@ -492,7 +498,7 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     inputs, window, strides = _pool_setup(inputs, pool_size, strides, data_format)
     inputs = to_float(inputs)
     padding = _padding(padding, "average_pool")
-    zero = jnp.asarray(0, inputs.dtype)
+    zero = np.array(0, inputs.dtype)
     total = jax.lax.reduce_window(inputs, zero, jax.lax.add, window, strides, padding)
     if padding == "VALID":
         return total / _pymath.prod(window)

@@ -14,8 +14,8 @@ import lamina.ops as ops  # noqa: E402
 from lamina.ops.dispatch import NON_OPS  # noqa: E402
 
 FAMILIES = ["numpy", "nn", "math", "core", "linalg", "image"]
-# keras.ops names lamina does not provide (yet): short-time Fourier transforms and einops.
-NOT_PROVIDED = {"stft", "istft", "rearrange"}
+# keras.ops names lamina does not provide (yet): einops-style `rearrange`.
+NOT_PROVIDED = {"rearrange"}
 
 
 def _public(module):

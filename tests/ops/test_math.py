@@ -40,6 +40,13 @@ CASES = (
                                                         atol=1e-4),
        case("irfft", (RE, IM), rtol=1e-4, atol=1e-4, variable=False),
        case("irfft", (RE, IM), 12, rtol=1e-4, atol=1e-4, variable=False)]
+    + [case("stft", SIGNAL, 8, 4, 8, rtol=1e-4, atol=1e-4),
+       case("stft", SIGNAL, 6, 3, 10, window="hamming", center=False, rtol=1e-4, atol=1e-4),
+       case("stft", SIGNAL, 6, 3, 10, window=None, rtol=1e-4, atol=1e-4),
+       case("istft", (randn(2, 5, 5), randn(2, 5, 5)), 8, 4, 8, rtol=1e-4, atol=1e-4,
+            variable=False),
+       case("istft", (randn(3, 6), randn(3, 6)), 6, 3, 10, length=9, window="hamming",
+            rtol=1e-4, atol=1e-4, variable=False)]
 )
 
 test_matches_keras = comparison_test(CASES)
@@ -50,6 +57,13 @@ def test_fft_rejects_bad_input():
         ops.fft(RE)
     with pytest.raises(ValueError, match="floats"):
         ops.fft((RE.astype("int32"), IM.astype("int32")))
+
+
+def test_istft_inverts_stft():
+    for window in ["hann", None]:
+        spectrum = ops.stft(SIGNAL, 8, 4, 8, window=window)
+        restored = ops.istft(spectrum, 8, 4, 8, length=16, window=window)
+        assert_same(restored, SIGNAL, rtol=1e-4, atol=1e-4)
 
 
 def test_segment_count_defaults_to_max_id_plus_one_eagerly():

@@ -2,6 +2,7 @@
 with Variable arguments."""
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 from opscheck import assert_same, case, comparison_test, randint, randn, uniform
@@ -167,9 +168,10 @@ def test_pool_strides_default_to_pool_size():
     assert_same(ops.average_pool(IMG2, 3), ops.average_pool(IMG2, 3, 3))
 
 
-def test_gradients_flow_through_losses_and_conv():
+def test_gradients_flow_through_losses_conv_and_pools():
     def loss(kernel):
         y = ops.conv(IMG2, kernel, padding="same")
+        y = ops.max_pool(y, 2, 1, padding="same") + ops.average_pool(y, 3, 1, padding="same")
         return ops.mean(ops.sparse_categorical_crossentropy(
             np.zeros(y.shape[:-1], "int32"), y, from_logits=True))
 
@@ -185,3 +187,37 @@ def test_conv_transpose_output_shapes():
         assert ops.conv_transpose(x, kernel, s, p).shape == (1, expected, expected, 2)
     assert_same(ops.shape(ops.conv_transpose(x, np.zeros((3, 3, 2, 3), "float32"), 2, "same",
                                              output_padding=1)), (1, 10, 10, 2))
+
+
+@pytest.mark.parametrize("shape,kernel,strides,padding,dilation", [
+    ((2, 9, 8, 3), (3, 3, 3, 4), 1, "same", 1),
+    ((2, 9, 8, 3), (3, 2, 3, 4), (2, 3), "valid", 1),
+    ((2, 10, 9, 3), (4, 3, 3, 5), 2, "same", 1),
+    ((2, 11, 3), (3, 3, 2), 1, "same", 2),
+    ((1, 9, 9, 2), (3, 3, 2, 2), 3, "valid", (2, 1)),
+    ((1, 5, 6, 5, 2), (2, 3, 2, 2, 3), (1, 2, 2), "same", 1),
+])
+def test_conv_gradients_equal_lax(shape, kernel, strides, padding, dilation):
+    """ops.conv's hand-written channels-last gradients (fast inside lax.scan) equal the
+    ones JAX derives for lax.conv_general_dilated."""
+    x, w = randn(*shape), randn(*kernel)
+    nd = len(shape) - 2
+    spatial = "DHW"[-nd:]
+    numbers = ("N" + spatial + "C", spatial + "IO", "N" + spatial + "C")
+    s = (strides,) * nd if isinstance(strides, int) else strides
+    d = (dilation,) * nd if isinstance(dilation, int) else dilation
+
+    def ours(x, w):
+        return ops.conv(x, w, strides, padding, dilation_rate=dilation)
+
+    def reference(x, w):
+        return jax.lax.conv_general_dilated(x, w, s, padding.upper(), rhs_dilation=d,
+                                            dimension_numbers=numbers)
+
+    assert_same(ours(x, w), reference(x, w), rtol=1e-5, atol=1e-5)
+    cotangent = randn(*reference(x, w).shape)
+    got = jax.vjp(ours, x, w)[1](cotangent)
+    expected = jax.vjp(reference, x, w)[1](cotangent)
+    assert_same(got, expected, rtol=1e-4, atol=1e-4)
+    second = jax.grad(lambda w: jnp.sum(jax.grad(lambda x: jnp.sum(ours(x, w) ** 2))(x)))(w)
+    assert second.shape == w.shape and np.all(np.isfinite(second))
