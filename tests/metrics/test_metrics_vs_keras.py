@@ -151,6 +151,7 @@ def case_id(case):
 
 @pytest.mark.filterwarnings("ignore:.*adjusted:UserWarning")  # R2Score after reset: no samples
 @pytest.mark.filterwarnings("ignore:.*(float|integer).*:UserWarning")  # int IoU, float weights
+@pytest.mark.filterwarnings("ignore:Explicitly requested dtype int64")  # Keras's own IoU
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_result_matches_keras(case, weighted):
