@@ -107,6 +107,17 @@ class BatchNormalization(Layer):
                 "gamma_constraint": _ser(self.gamma_constraint),
                 "synchronized": self.synchronized}
 
+    @classmethod
+    def from_config(cls, config):
+        """Also reads Keras's config, whose renorm keys must describe renorm switched off."""
+        config = dict(config)
+        if config.pop("renorm", False):
+            raise ValueError("BatchNormalization(renorm=True) (batch renormalization) is not "
+                             "supported by lamina.")
+        config.pop("renorm_clipping", None)
+        config.pop("renorm_momentum", None)
+        return cls(**config)
+
 
 class LayerNormalization(Layer):
     """Normalize each sample over `axis` (default -1): (x - mean) / sqrt(var + epsilon),

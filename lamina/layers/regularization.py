@@ -50,6 +50,13 @@ class SpatialDropout1D(Dropout):
     def _mask_shape(self, inputs):
         return (inputs.shape[0], 1, inputs.shape[-1])
 
+    def get_config(self):
+        # Keras's keys: Keras's SpatialDropout layers take no `trainable` or `noise_shape`.
+        config = super().get_config()
+        config.pop("trainable", None)
+        config.pop("noise_shape", None)
+        return config
+
 
 class SpatialDropout2D(Dropout):
     """Drops whole channels of (batch, h, w, channels) inputs."""
@@ -66,6 +73,7 @@ class SpatialDropout2D(Dropout):
     def get_config(self):
         config = super().get_config()
         config.pop("noise_shape", None)
+        config.pop("trainable", None)
         return {**config, "data_format": self.data_format}
 
 
