@@ -134,7 +134,7 @@ class Loss:
 
     def call(self, y_true, y_pred):
         """Per-sample loss values; subclasses implement this."""
-        raise NotImplementedError(f"{type(self).__name__} must implement call(y_true, y_pred).")
+        raise TypeError(f"{type(self).__name__} must implement call(y_true, y_pred).")
 
     def compute_mask(self, y_true, y_pred):
         """Optional boolean mask over `call`'s output (entries to ignore); None here."""

@@ -121,11 +121,11 @@ class Metric:
     # -- the API subclasses implement -----------------------------------------------------
     def update_state(self, *args, **kwargs):
         """Accumulate statistics from one batch."""
-        raise NotImplementedError(f"{type(self).__name__} must implement update_state().")
+        raise TypeError(f"{type(self).__name__} must implement update_state().")
 
     def result(self):
         """The metric's value (a scalar, an array, or a dict of them) from the state."""
-        raise NotImplementedError(f"{type(self).__name__} must implement result().")
+        raise TypeError(f"{type(self).__name__} must implement result().")
 
     def reset_state(self):
         """Put every variable back to the value it was created with."""

@@ -223,7 +223,7 @@ class Optimizer:
     def _update_rule(self, learning_rate, decay_mask):
         """The optax transformation from (clipped) gradients to the final update
         (`-lr * direction`). `learning_rate` is the injected hyperparameter (array)."""
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define _update_rule(learning_rate, decay_mask).")
 
     def _keras_slot_groups(self):
         """Keras's slot creation calls, e.g. `[("momentum", "velocity")]` for Adam."""

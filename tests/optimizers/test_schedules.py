@@ -72,7 +72,7 @@ def test_bad_arguments():
         S.CosineDecay(0.1, 0)
     with pytest.raises(ValueError, match="1 less"):
         S.PiecewiseConstantDecay([1, 2], [0.1])
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(TypeError):
         S.LearningRateSchedule()(0)
     with pytest.raises(ValueError, match="Unknown learning rate schedule"):
         S.deserialize({"class_name": "Nope", "config": {}})

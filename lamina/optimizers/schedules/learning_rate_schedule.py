@@ -25,11 +25,11 @@ class LearningRateSchedule:
     """
 
     def __call__(self, step):
-        raise NotImplementedError(
+        raise TypeError(
             f"Learning rate schedule '{type(self).__name__}' must override `__call__(self, step)`.")
 
     def get_config(self):
-        raise NotImplementedError(
+        raise TypeError(
             f"Learning rate schedule '{type(self).__name__}' must override `get_config()` "
             "to be serializable.")
 
