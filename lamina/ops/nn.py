@@ -318,12 +318,13 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
 
 @op
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
-    """(x - mean) / sqrt(var + epsilon) * gamma + beta over `axis`.
+    """(x - mean) / sqrt(var + epsilon) * gamma + beta over `axis` (epsilon defaults to
+    `backend.epsilon()`; computed in >= float32).
 
-    `rms_scaling=True` (legacy keyword) normalizes by the RMS instead.
+    The deprecated keyword `rms_scaling=True` gives Keras's legacy x / sqrt(var + epsilon)
+    * gamma (no centring, no beta); `rms_normalization` is the real RMS norm.
     """
-    if kwargs.pop("rms_scaling", False):
-        return rms_normalization(x, scale=gamma, axis=axis, epsilon=epsilon)
+    rms_scaling = kwargs.pop("rms_scaling", False)
     if kwargs:
         raise ValueError(f"layer_normalization(): unexpected arguments {sorted(kwargs)}.")
     x = jnp.asarray(x)
@@ -331,10 +332,10 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
     x = to_float_at_least32(x)
     epsilon = config.epsilon() if epsilon is None else epsilon
     mean, variance = moments(x, axis, keepdims=True)
-    out = (x - mean) * jax.lax.rsqrt(variance + epsilon)
+    out = (x if rms_scaling else x - mean) * jax.lax.rsqrt(variance + epsilon)
     if gamma is not None:
         out = out * jnp.asarray(gamma, x.dtype)
-    if beta is not None:
+    if beta is not None and not rms_scaling:
         out = out + jnp.asarray(beta, x.dtype)
     return out.astype(dtype)
 

@@ -76,7 +76,8 @@ CASES = (
        case("normalize", XI, order=3),
        case("rms_normalization", X), case("rms_normalization", X, scale=randn(8), axis=-1),
        case("layer_normalization", X), case("layer_normalization", X, randn(8), randn(8)),
-       case("layer_normalization", IMG2, axis=(1, 2), epsilon=1e-3)]
+       case("layer_normalization", IMG2, axis=(1, 2), epsilon=1e-3),
+       case("layer_normalization", X, randn(8), rms_scaling=True)]
     # convolution
     + [case("conv", IMG1, K1, rtol=1e-4, atol=1e-5),
        case("conv", IMG1, K1, strides=2, padding="same", rtol=1e-4, atol=1e-5),
