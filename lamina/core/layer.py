@@ -32,7 +32,7 @@ from lamina.core.variable import Variable
 # Attributes holding bookkeeping, never sublayers or weights of their own.
 _UNTRACKED = frozenset({
     "_inbound_nodes", "_outbound_nodes", "_init_args", "_own_trainable", "_own_non_trainable",
-    "_losses", "_call_sig", "input_spec", "_build_shapes", "_functional", "_var_cache",
+    "_losses", "_call_sig", "_captured_variables", "input_spec", "_build_shapes", "_functional", "_var_cache",
     "_traced", "_traced_view", "_jit_forward", "_setup", "_jit_cache", "_compile_config",
     "_compile_loss", "_compile_metrics", "_output_loss_trackers", "_loss_tracker", "optimizer",
     "history", "loss",
@@ -262,14 +262,17 @@ class Layer:
 
     @property
     def variables(self):
-        """Weights plus the state of random seed generators."""
+        """Weights plus the state of random seed generators and the Variables that
+        symbolic op calls captured (e.g. `x * v` on a keras.Input)."""
         out = list(self.weights)
         seen = {id(v) for v in out}
         for layer in self._flatten_layers():
-            for sg in layer._tracked()[2]:
-                if id(sg.state) not in seen:
-                    seen.add(id(sg.state))
-                    out.append(sg.state)
+            extra = [sg.state for sg in layer._tracked()[2]]
+            extra += layer.__dict__.get("_captured_variables", [])
+            for v in extra:
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    out.append(v)
         return out
 
     @property

@@ -248,3 +248,14 @@ def test_dict_outputs_keep_their_order():
     out = model(np.ones((1, 2)))
     assert list(out) == ["zeta", "alpha"]
     assert list(model(np.ones((1, 2)))) == ["zeta", "alpha"]  # compiled path too
+
+
+def test_variable_captured_by_a_symbolic_op_is_read_at_each_call():
+    scale = keras.Variable(np.array([1.0, 1.0], "float32"), name="scale")
+    x = keras.Input((2,))
+    model = keras.Model(x, x * scale)
+    np.testing.assert_array_equal(model(np.ones((1, 2))), [[1.0, 1.0]])
+    np.testing.assert_array_equal(model(np.ones((1, 2))), [[1.0, 1.0]])  # compiled path
+    scale.assign([5.0, 5.0])
+    np.testing.assert_array_equal(model(np.ones((1, 2))), [[5.0, 5.0]])
+    assert model.weights == [] and scale in model.non_trainable_variables
