@@ -72,9 +72,14 @@ def _family_of(module):
     return None
 
 
-def _is_trusted_module(module):
-    return module is None or (isinstance(module, str) and module.split(".")[0] in
-                              ("keras", "lamina", "builtins", "__main__"))
+def _may_be_builtin(module, registered):
+    """Whether a config may name one of lamina's own objects: its module is Keras's or
+    lamina's, or it gives no module and no registered name (a hand-written config). A user
+    object (module None or "__main__" with a registered name) never silently becomes a
+    lamina object of the same name."""
+    if isinstance(module, str) and module.split(".")[0] in ("keras", "lamina", "builtins"):
+        return True
+    return module in (None, "__main__") and registered is None
 
 
 def _builtin(name, module, families):
@@ -106,7 +111,7 @@ def resolve_class(config, custom_objects=None, families=_SEARCH_ORDER):
     obj = get_registered_object(registered, custom_objects) if isinstance(registered, str) else None
     if obj is None:
         obj = get_registered_object(name, custom_objects)
-    if obj is None and _is_trusted_module(module):
+    if obj is None and _may_be_builtin(module, registered):
         obj = _builtin(name, module, families)
         if obj is not None and not inspect.isclass(obj):
             obj = None
@@ -127,7 +132,7 @@ def resolve_function(config, custom_objects=None):
             fn = get_registered_object(key, custom_objects)
             if fn is not None:
                 return fn
-    if _is_trusted_module(module):
+    if _may_be_builtin(module, registered):
         fn = _builtin(name, module, ("activations", "losses", "metrics", "ops"))
         if fn is not None and callable(fn):
             return fn

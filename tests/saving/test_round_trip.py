@@ -220,3 +220,26 @@ def test_custom_object_scope_and_registry():
     with keras.saving.custom_object_scope({"Local": Local}):
         assert keras.saving.deserialize_keras_object(config).name == "loc"
     assert keras.saving.deserialize_keras_object(config, custom_objects={"Local": Local}).name == "loc"
+
+
+def test_compile_objects_schedule_and_custom_metric(tmp_path):
+    """Loss objects, a learning-rate schedule and the note's custom metric are saved in the
+    compile config; the custom metric needs custom_objects and is never confused with
+    lamina's metric of the same name."""
+    x = np.random.default_rng(5).random((32, 8)).astype("float32")
+    y = np.arange(32) % 3
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(3, activation="softmax")])
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.01, 10, 0.9)
+    model.compile(optimizer=keras.optimizers.RMSprop(schedule),
+                  loss=keras.losses.SparseCategoricalCrossentropy(),
+                  metrics=["accuracy", note.RootMeanSquaredError()])
+    model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    model.save(tmp_path / "c.keras")
+    with pytest.raises(ValueError, match="'RootMeanSquaredError' from module 'note_models'"):
+        keras.models.load_model(tmp_path / "c.keras")
+    custom = {"RootMeanSquaredError": note.RootMeanSquaredError}
+    loaded = _resume_matches(model, tmp_path / "c.keras", x, y, custom_objects=custom)
+    config = loaded.get_compile_config()
+    assert type(config["metrics"][1]) is note.RootMeanSquaredError
+    assert type(config["loss"]).__name__ == "SparseCategoricalCrossentropy"
+    assert type(loaded.optimizer.get_config()["learning_rate"]) is dict
