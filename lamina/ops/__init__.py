@@ -1,11 +1,12 @@
 """`lamina.ops`: the `keras.ops` names, flat (`lamina.ops.sum`, `lamina.ops.relu`, ...).
 
 The families stay importable as submodules: `lamina.ops.numpy`, `.nn`, `.math`,
-`.core`, `.linalg`, `.image`. Like Keras, the image ops live only in
+`.core`, `.linalg`, `.image`, `.einops`. Like Keras, the image ops live only in
 `lamina.ops.image` (e.g. `lamina.ops.image.resize`).
 """
 
-from lamina.ops import core, image, linalg, math, nn, numpy
+from lamina.ops import core, einops, image, linalg, math, nn, numpy
+from lamina.ops.einops import rearrange  # noqa: F401
 from lamina.ops.numpy import (  # noqa: F401
     abs, absolute, add, all, allclose, amax, amin, angle, any, append, arange, arccos,
     arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, argmax, argmin, argpartition,

@@ -57,6 +57,11 @@ CASES = [
     case("getitem", A, 1, keras_name="get_item"),
     case("getitem", A, (slice(None), [0, 2]), keras_name="get_item"),
     case("getitem", A, (None, Ellipsis, -1), keras_name="get_item"),
+    case("rearrange", randn(2, 3, 4, 5), "b h w c -> b c h w"),
+    case("rearrange", randn(2, 3, 4, 5), "b h w c -> (b h) w c"),
+    case("rearrange", randn(2, 3, 4, 5), "b h w c -> b (c h w)"),
+    case("rearrange", randn(2, 12, 5), "b (h w) c -> b h w c", h=3),
+    case("rearrange", randn(6, 4), "(a b) c -> c (b a)", a=2),
 ]
 
 test_matches_keras = comparison_test(CASES)
@@ -127,6 +132,14 @@ def test_variables_inside_control_flow_and_jit():
     v = Variable(np.zeros((2,), "float32"))
     out = jax.jit(lambda: ops.fori_loop(0, 3, lambda i, x: x + v + 1.0, ops.zeros((2,))))()
     assert_same(out, np.full((2,), 3.0, "float32"))
+
+
+def test_rearrange_rejects_bad_patterns():
+    for pattern, lengths in [("a b -> a", {}), ("a b c -> a b c", {}), ("a (b -> a b", {}),
+                             ("(a b) c -> a b c", {}), ("a b -> b a ...", {}),
+                             ("(a b) c -> a b c", {"a": 5})]:
+        with pytest.raises(ValueError, match="rearrange"):
+            ops.rearrange(A, pattern, **lengths)
 
 
 def test_getitem_records_on_keras_tensors():

@@ -13,9 +13,8 @@ import keras  # noqa: E402
 import lamina.ops as ops  # noqa: E402
 from lamina.ops.dispatch import NON_OPS  # noqa: E402
 
-FAMILIES = ["numpy", "nn", "math", "core", "linalg", "image"]
-# keras.ops names lamina does not provide (yet): einops-style `rearrange`.
-NOT_PROVIDED = {"rearrange"}
+FAMILIES = ["numpy", "nn", "math", "core", "linalg", "image", "einops"]
+NOT_PROVIDED = set()  # keras.ops names lamina does not provide
 
 
 def _public(module):
