@@ -206,3 +206,21 @@ def test_same_h5_layout_as_keras(tmp_path):
         kmodel.save_weights(tmp_path / "k.weights.h5")
         lmodel.save_weights(tmp_path / "l.weights.h5")
         assert listing(tmp_path / "k.weights.h5") == listing(tmp_path / "l.weights.h5")
+
+
+def _shared_model(lib):
+    """Dict inputs, a layer called twice, two outputs; `lib` is keras or lamina."""
+    a, b = lib.Input((4,), name="a"), lib.Input((4,), name="b")
+    shared = lib.layers.Dense(3, name="shared")
+    out = lib.layers.Add()([shared(a), shared(b)])
+    return lib.Model({"a": a, "b": b}, [lib.layers.Dense(2, name="head")(out), out])
+
+
+@pytest.mark.parametrize("writer,reader", [(lamina, keras), (keras, lamina)])
+def test_shared_layer_and_dict_inputs(writer, reader, tmp_path):
+    rng = np.random.default_rng(3)
+    x = {"a": rng.random((5, 4)).astype("float32"), "b": rng.random((5, 4)).astype("float32")}
+    model = _shared_model(writer)
+    model.save(tmp_path / "shared.keras")
+    loaded = reader.models.load_model(tmp_path / "shared.keras")
+    _close(model.predict(x, verbose=0), loaded.predict(x, verbose=0))
