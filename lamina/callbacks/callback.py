@@ -41,10 +41,10 @@ class Callback:
         """Called by the default `on_train_batch_end`."""
 
     def on_train_batch_begin(self, batch, logs=None):
-        self.on_batch_begin(batch, logs=logs)
+        self.on_batch_begin(batch, logs)
 
     def on_train_batch_end(self, batch, logs=None):
-        self.on_batch_end(batch, logs=logs)
+        self.on_batch_end(batch, logs)
 
     def on_epoch_begin(self, epoch, logs=None):
         """`epoch` counts from 0."""

@@ -45,8 +45,8 @@ class ProgbarLogger(Callback):
         self._new_bar(self.target)
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.progbar is not None:
-            self.progbar.update(batch + 1, logs)
+        if self.progbar is not None:  # the epoch's line is finished by on_epoch_end (val_*)
+            self.progbar.update(batch + 1, logs, finalize=False)
 
     def _finish(self, logs=None):
         if self.progbar is not None:
@@ -62,7 +62,7 @@ class ProgbarLogger(Callback):
 
     def on_test_batch_end(self, batch, logs=None):
         if not self._in_fit and self.progbar is not None:
-            self.progbar.update(batch + 1, logs)
+            self.progbar.update(batch + 1, logs, finalize=False)
 
     def on_test_end(self, logs=None):
         if not self._in_fit:
@@ -73,7 +73,7 @@ class ProgbarLogger(Callback):
 
     def on_predict_batch_end(self, batch, logs=None):
         if self.progbar is not None:
-            self.progbar.update(batch + 1)
+            self.progbar.update(batch + 1, finalize=False)
 
     def on_predict_end(self, logs=None):
         self._finish()

@@ -140,6 +140,8 @@ class TensorBoard(Callback):
         for name, value in logs.items():
             if _is_scalar(value):
                 writer.add_scalar(f"evaluation_{name}_vs_iterations", float(value), step)
+        if not getattr(self.model, "_in_fit", False):  # a standalone evaluate()
+            writer.flush()
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}

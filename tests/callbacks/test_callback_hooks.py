@@ -195,3 +195,14 @@ def test_import_lamina_does_not_import_tensorboardx_or_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_progress_line_shows_validation_metrics_with_batch_callbacks(capsys):
+    x, y = _data()
+    model = lamina.Sequential([lamina.Input((4,)), lamina.layers.Dense(2, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    batchy = lcb.LambdaCallback(on_train_batch_end=lambda batch, logs: None)
+    model.fit(x, y, batch_size=10, epochs=2, validation_data=(x, y), callbacks=[batchy],
+              verbose=2)
+    lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith("5/5")]
+    assert len(lines) == 2 and all("val_loss" in l and "val_accuracy" in l for l in lines)
