@@ -2,6 +2,7 @@
 Functional model; subclassing Model with `__init__` + `call` makes a subclassed one."""
 
 import jax
+import numpy as np
 
 from lamina.core import call_context, tree
 from lamina.core.keras_tensor import KerasTensor
@@ -147,8 +148,9 @@ class Model(Trainer, SavingMixin, Layer):
 
             fn = jax.jit(forward, static_argnames=("training",))
             self.__dict__["_jit_forward"] = fn
+        # jit converts NumPy arrays itself (cheaper than jnp.asarray); lists become arrays.
         inputs = tree.map_structure(
-            lambda v: v if isinstance(v, jax.Array) or v is None else jax.numpy.asarray(v), inputs)
+            lambda v: v if v is None or hasattr(v, "shape") else np.asarray(v), inputs)
         out, new_ntv = fn([v._value for v in trainable], [v._value for v in non_trainable],
                           inputs, tuple(extra_args), training=training)
         for var, value in zip(non_trainable, new_ntv):

@@ -115,10 +115,17 @@ class Trainer:
             jax.eval_shape(lambda v: self(v), tree.map_structure(_spec, x))
 
     def _output_spec(self, x):
-        tv = [v._value for v in self.trainable_variables]
-        ntv = [v._value for v in self.non_trainable_variables]
-        return jax.eval_shape(lambda v: self.stateless_call(tv, ntv, v, training=False)[0],
-                              tree.map_structure(_spec, x))
+        """Shapes/dtypes of the model's outputs for inputs like `x` (cached per signature)."""
+        specs = tree.map_structure(_spec, x)
+        leaves, treedef = jax.tree_util.tree_flatten(specs)
+        key = (_structure_key(self), treedef, tuple((s.shape, s.dtype) for s in leaves))
+        cache = self.__dict__.setdefault("_output_spec_cache", {})
+        if key not in cache:
+            tv = [v._value for v in self.trainable_variables]
+            ntv = [v._value for v in self.non_trainable_variables]
+            cache[key] = jax.eval_shape(
+                lambda v: self.stateless_call(tv, ntv, v, training=False)[0], specs)
+        return cache[key]
 
     def _prepare(self, x, y):
         """Build model, losses, metrics and optimizer for batches shaped like (x, y)."""
@@ -364,6 +371,10 @@ class Trainer:
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Outputs for `x` as NumPy arrays, in the model's output structure."""
         verbose = _verbose(verbose)
+        if not callbacks and not verbose and steps is None and not self.run_eagerly_predict():
+            small = self._predict_small(x, batch_size or 32)
+            if small is not None:
+                return small
         data = data_adapter.make_data(x, None, None, batch_size, steps, False, what="predict")
         first_x, _ = self._peek(data)
         self._ensure_built(first_x)
@@ -400,6 +411,24 @@ class Trainer:
                                             *outputs)
         cbs.on_predict_end()
         return result
+
+    def _predict_small(self, x, batch_size):
+        """One jitted call for in-memory inputs that fit in one batch (no callbacks, silent):
+        the latency path of predict(one sample). None when `x` is not such an input."""
+        if not self.built or isinstance(x, data_adapter.ArrayData):
+            return None
+        leaves = tree.flatten(x)
+        if not leaves or not all(isinstance(a, (np.ndarray, jax.Array)) and a.ndim > 0
+                                 for a in leaves):
+            return None
+        n = leaves[0].shape[0]
+        if n == 0 or n > batch_size or any(a.shape[0] != n for a in leaves):
+            return None
+        x = tree.map_structure(lambda a: a.astype(np.float32) if a.dtype == np.float64 else a, x)
+        trainable, non_trainable = self._variable_lists()
+        step = self._cached("predict_step", lambda: jax.jit(self._predict_fn()))
+        out = step([v._value for v in trainable], [v._value for v in non_trainable], x)
+        return jax.tree_util.tree_map(np.asarray, out)
 
     def run_eagerly_predict(self):
         return bool(getattr(self, "run_eagerly", False))
