@@ -5,7 +5,7 @@ XLA compiles every new (primitive, shape) pair once, which makes eager op-by-op 
 slow on this 2-core machine. So a table of cases is run as one `jax.jit` per library:
 Keras's ops, lamina's ops, and lamina's ops with a `Variable` in place of the first
 array argument all trace in a single function each. That checks every op under `jit`
-and with Variables at the cost of two compilations. Cases marked `jit=False` (ops
+and with Variables at the cost of two compilations, which run side by side. Cases marked `jit=False` (ops
 whose output shape depends on values) run eagerly instead.
 """
 
@@ -14,6 +14,7 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
 import collections  # noqa: E402
+import concurrent.futures  # noqa: E402
 
 import jax  # noqa: E402
 import keras  # noqa: E402
@@ -97,10 +98,10 @@ def _lamina_fn(c):
     return _resolve(lamina.ops, c.options["module"], c.name)
 
 
-def _run_batched(cases, call):
-    """Trace `call(case, args)` for every case inside one jitted function.
+def _lower_batch(cases, call):
+    """Trace `call(case, args)` for every case inside one jitted function and lower it.
 
-    Returns {index: output} and {index: exception raised while tracing}.
+    Returns (lowered, input values, {index: exception raised while tracing}).
     """
     slots = [(c, i) for c, item in enumerate(cases) for i, a in enumerate(item.args)
              if isinstance(a, np.ndarray)]
@@ -120,10 +121,18 @@ def _run_batched(cases, call):
         return outputs
 
     values = [cases[c].args[i] for c, i in slots]
+    return jax.jit(run).lower(values), values, errors
+
+
+def _run_batches(*batches):
+    """Compile lowered batches side by side (XLA compiles without holding the GIL) and
+    run them: [({index: output}, {index: error}), ...]."""
     # XLA's backend optimizations cost a third of the compile time and change no result
     # a test could see at these tolerances.
-    compiled = jax.jit(run).lower(values).compile(_FAST_COMPILE)
-    return dict(enumerate(compiled(values))), errors
+    with concurrent.futures.ThreadPoolExecutor(len(batches)) as pool:
+        compiled = list(pool.map(lambda b: b[0].compile(_FAST_COMPILE), batches))
+    return [(dict(enumerate(run(values))), errors)
+            for run, (_, values, errors) in zip(compiled, batches)]
 
 
 def _lamina_call(c, args, variable_args):
@@ -146,10 +155,10 @@ def comparison_test(cases):
 
     def results():
         if not cache:
-            cache["keras"] = _run_batched(jitted, lambda c, a: _keras_fn(c)(*a, **c.kwargs))
             variables = {id(c): _variable_args(c) for c in jitted}
-            cache["lamina"] = _run_batched(
-                jitted, lambda c, a: _lamina_call(c, a, variables[id(c)]))
+            cache["keras"], cache["lamina"] = _run_batches(
+                _lower_batch(jitted, lambda c, a: _keras_fn(c)(*a, **c.kwargs)),
+                _lower_batch(jitted, lambda c, a: _lamina_call(c, a, variables[id(c)])))
         return cache
 
     position = {id(c): i for i, c in enumerate(jitted)}
