@@ -166,6 +166,7 @@ def functional_from_config(cls, config, custom_objects=None):
             if not isinstance(args, list) or not isinstance(kwargs, dict):
                 raise SavingError(f"Invalid functional config: call arguments of {name!r}.")
             kwargs = {k: v for k, v in kwargs.items() if v is not None or _accepts(layer, k)}
+            kwargs = {**layer.__dict__.get("_keras_op_kwargs", {}), **kwargs}
             out = layer(*args, **kwargs)
             outputs_by_node[(name, node_index)] = tree.flatten(out)
             pending.remove(item)

@@ -204,6 +204,28 @@ def _op_layer(inner):
     return OpLayer(fn, name=inner.get("name"))
 
 
+def _keras_op_layer(config):
+    """An OpLayer for an op Keras recorded in a functional graph, e.g.
+    `{"module": "keras.src.ops.numpy", "class_name": "Sum", "config": {"name", "axis"}}`:
+    lamina.ops.sum, with the op's attributes passed as keyword arguments of each call."""
+    from lamina.core import naming
+    from lamina.core.op_layer import OpLayer
+
+    inner = config.get("config") or {}
+    name = naming.to_snake_case(str(config.get("class_name")))
+    fn = _table("ops").get(name)
+    if fn is None or not callable(fn) or not isinstance(inner, dict):
+        raise _unknown("op", config.get("class_name"), config.get("module"))
+    layer = OpLayer(fn, name=inner.get("name"))
+    layer.__dict__["_keras_op_kwargs"] = {k: v for k, v in inner.items() if k != "name"}
+    return layer
+
+
+def _is_keras_op(config):
+    module = config.get("module")
+    return isinstance(module, str) and module.startswith(("keras.src.ops.", "keras.ops"))
+
+
 def layer_from_config(cls, config, custom_objects=None):
     """A layer or model of class `cls` from its inner config, when `cls` keeps the default
     `from_config`: a functional graph config makes a functional model; otherwise the
@@ -314,6 +336,8 @@ def deserialize_layer(config, custom_objects=None):
 
     if not isinstance(config, dict) or "class_name" not in config:
         raise SavingError(f"Invalid layer config: {config!r}")
+    if _is_keras_op(config) and get_registered_object(config.get("registered_name")) is None:
+        return _keras_op_layer(config)
     layer = deserialize_keras_object(config, custom_objects, families=("layers", "models"))
     if not isinstance(layer, Layer):
         raise SavingError(f"The config of {config.get('class_name')!r} does not describe a "

@@ -224,3 +224,19 @@ def test_shared_layer_and_dict_inputs(writer, reader, tmp_path):
     model.save(tmp_path / "shared.keras")
     loaded = reader.models.load_model(tmp_path / "shared.keras")
     _close(model.predict(x, verbose=0), loaded.predict(x, verbose=0))
+
+
+def test_keras_ops_in_a_functional_graph_load_in_lamina(tmp_path):
+    """Keras records `ops.sum(x, axis=1)` etc. as op entries; lamina replays them with
+    lamina.ops (and writes them back as its own op layers)."""
+    inputs = keras.Input((4,))
+    h = klayers.Dense(3)(inputs)
+    out = keras.ops.sum(h * 2.0, axis=1, keepdims=True) + h
+    model = keras.Model(inputs, keras.ops.concatenate([out, keras.ops.relu(h)], axis=-1))
+    model.save(tmp_path / "ops.keras")
+    loaded = lamina.models.load_model(tmp_path / "ops.keras")
+    x = np.random.default_rng(0).random((3, 4)).astype("float32")
+    _close(model.predict(x, verbose=0), loaded.predict(x, verbose=0))
+    loaded.save(tmp_path / "again.keras")
+    _close(model.predict(x, verbose=0),
+           lamina.models.load_model(tmp_path / "again.keras").predict(x, verbose=0))
