@@ -61,8 +61,7 @@ def functional_config(model):
         entry = serialize_keras_object(layer)
         build_shapes = getattr(layer, "_build_shapes", None)
         if build_shapes is not None and type(layer).__name__ != "InputLayer":
-            entry["build_config"] = {"input_shape": tree.map_structure(
-                lambda d: d, _as_lists(build_shapes))}
+            entry["build_config"] = {"input_shape": shapes_as_lists(build_shapes)}
         entry["name"] = layer.name
         entry["inbound_nodes"] = [
             {"args": _serialize_arg(list(node.call_args), node_map),
@@ -74,11 +73,12 @@ def functional_config(model):
             "output_layers": _structure_refs(model._outputs_struct, node_map)}
 
 
-def _as_lists(shapes):
+def shapes_as_lists(shapes):
+    """A shape or a structure of shapes with tuples turned into (JSON) lists."""
     if isinstance(shapes, (list, tuple)):
-        return [_as_lists(s) if isinstance(s, (list, tuple, dict)) else s for s in shapes]
+        return [shapes_as_lists(s) if isinstance(s, (list, tuple, dict)) else s for s in shapes]
     if isinstance(shapes, dict):
-        return {k: _as_lists(v) for k, v in shapes.items()}
+        return {k: shapes_as_lists(v) for k, v in shapes.items()}
     return shapes
 
 

@@ -33,6 +33,12 @@ def _is_saveable(obj):
     return isinstance(obj, Layer) or _is_optimizer(obj)
 
 
+def _is_model(obj):
+    from lamina.models.model import Model
+
+    return isinstance(obj, Model)
+
+
 def _is_functional(obj):
     from lamina.models.functional import Functional
 
@@ -105,7 +111,7 @@ def _children(obj):
         for key, value in obj.__dict__.items():
             if key not in _INTERNAL and not key.startswith("__"):
                 attrs[key] = value
-        if hasattr(obj, "fit") and isinstance(obj, Layer):
+        if _is_model(obj):  # Keras's Model has a `layers` attribute, a Layer does not
             attrs["layers"] = list(obj._layers)
     if getattr(obj, "optimizer", None) is not None and isinstance(obj, Layer):
         attrs["optimizer"] = obj.optimizer

@@ -24,16 +24,9 @@ KERAS_FORMAT_VERSION = "3.15.1"
 LAMINA_COMPILE_KEY = "lamina_compile_config"
 
 
-def _shapes_as_lists(shapes):
-    if isinstance(shapes, dict):
-        return {k: _shapes_as_lists(v) for k, v in shapes.items()}
-    if isinstance(shapes, (list, tuple)):
-        return [_shapes_as_lists(s) if isinstance(s, (list, tuple, dict)) else s for s in shapes]
-    return shapes
-
-
 def _build_config(model):
     from lamina.models.functional import Functional
+    from lamina.models.functional_config import shapes_as_lists
     from lamina.models.sequential import Sequential
 
     if isinstance(model, Functional):
@@ -42,7 +35,7 @@ def _build_config(model):
         inputs = model.inputs
         return {"input_shape": list(inputs[0].shape) if inputs else None}
     shapes = getattr(model, "_build_shapes", None)
-    return {"input_shape": _shapes_as_lists(shapes) if model.built else None}
+    return {"input_shape": shapes_as_lists(shapes) if model.built else None}
 
 
 def compile_config(model):
