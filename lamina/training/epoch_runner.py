@@ -96,7 +96,7 @@ class EpochRunner:
                 self.step, self.logs_fn, bs, every_batch, chunk))
             done = 0
             while done < full:
-                k = min(chunk, full - done)
+                k = min(chunk, full - done, self._until_boundary(callbacks, done))
                 state, stacked = loop(state, device, perm, np.int32(done), np.int32(k))
                 final = to_host_logs(self.logs_fn_jit()(state[3]), self.order) if sparse and not every_batch else None
                 self._deliver(callbacks, done, k, stacked if every_batch else None, state, sync,
@@ -115,6 +115,14 @@ class EpochRunner:
                 getattr(callbacks, self.begin_hook)(full)
                 getattr(callbacks, self.end_hook)(full, logs)
         return state, steps
+
+    def _until_boundary(self, callbacks, done):
+        """Steps until a training callback needs exact weights (e.g. a checkpoint every N
+        batches): the chunk ends there, so its hook sees the weights after that batch."""
+        next_boundary = getattr(callbacks, "next_boundary", None)
+        end = next_boundary(done) if next_boundary and self.end_hook == "on_train_batch_end" \
+            else None
+        return end - done if end is not None else float("inf")
 
     def _stop_requested(self, callbacks):
         """`model.stop_training` set by a training batch hook: Keras ends the epoch there."""
