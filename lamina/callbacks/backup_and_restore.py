@@ -50,12 +50,9 @@ class BackupAndRestore(Callback):
         self._counter = None if save_freq == "epoch" else BatchCounter(save_freq)
         self._uses_batch_hooks = save_freq != "epoch"
         self._sparse_batch_hooks_ok = True
-        self._steps_alignment = None if save_freq == "epoch" else save_freq
 
-    def set_params(self, params):
-        super().set_params(params)
-        if self._counter is not None:
-            self._steps_alignment = self._counter.alignment((params or {}).get("steps"))
+    def _next_boundary(self, done):
+        return None if self._counter is None else self._counter.next_boundary(done)
 
     # -- hooks ---------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
@@ -78,6 +75,8 @@ class BackupAndRestore(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epochs_done = epoch
+        if self._counter is not None:
+            self._counter.new_epoch()
 
     def on_train_batch_end(self, batch, logs=None):
         if self._counter is not None and self._counter.step(batch):

@@ -17,6 +17,9 @@ class Callback:
         _sparse_batch_hooks_ok: True when `on_train_batch_end` may be called only now and
             then (with the index of the latest batch run and its running logs).
         _steps_alignment: N to have the weights exact after every N-th batch of an epoch.
+        _next_boundary(done): a method; with `done` batches of the epoch run, the batch
+            count (> done) after which a compiled chunk must end so that the weights the
+            callback sees then are exact (None: no need). E.g. ModelCheckpoint(save_freq=N).
     """
 
     def __init__(self):

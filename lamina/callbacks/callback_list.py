@@ -65,6 +65,13 @@ class CallbackList(Callback):
         return every, sparse
 
 
+    def next_boundary(self, done):
+        """The smallest `_next_boundary(done)` of the callbacks (see Callback), or None."""
+        ends = [cb._next_boundary(done) for cb in self.callbacks if hasattr(cb, "_next_boundary")]
+        ends = [e for e in ends if e is not None and e > done]
+        return min(ends) if ends else None
+
+
 def _make_hook(name, batch_level, with_index):
     if batch_level:
         def hook(self, index, logs=None):

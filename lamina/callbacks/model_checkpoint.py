@@ -54,22 +54,24 @@ class ModelCheckpoint(MonitorCallback):
         _check_format_fields(self.filepath)
         self._counter = None if save_freq == "epoch" else BatchCounter(save_freq)
         self._current_epoch = 0
-        # Epoch-only checkpoints leave the compiled steps alone; batch ones see sparse calls.
+        # Epoch-only checkpoints leave the compiled steps alone; batch ones are called at
+        # the end of compiled chunks, which the fit loop ends at each save (_next_boundary).
         self._uses_batch_hooks = save_freq != "epoch"
         self._sparse_batch_hooks_ok = True
-        self._steps_alignment = None if save_freq == "epoch" else save_freq
 
-    def set_params(self, params):
-        super().set_params(params)
-        if self._counter is not None:
-            self._steps_alignment = self._counter.alignment((params or {}).get("steps"))
+    def _next_boundary(self, done):
+        return None if self._counter is None else self._counter.next_boundary(done)
 
     # -- hooks ---------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
         _check_writable(self.filepath)
+        if self._counter is not None:
+            self._counter.reset()
 
     def on_epoch_begin(self, epoch, logs=None):
         self._current_epoch = epoch
+        if self._counter is not None:
+            self._counter.new_epoch()
 
     def on_train_batch_end(self, batch, logs=None):
         if self._counter is not None and self._counter.step(batch):

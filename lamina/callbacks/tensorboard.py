@@ -56,21 +56,16 @@ class TensorBoard(Callback):
         self.write_steps_per_second = write_steps_per_second
         self.update_freq = update_freq
         self._writers = {}
-        self._global_train_batch = 0
-        self._epoch_first_batch = 0
-        self._last_batch_time = None
+        self._counter = None if update_freq == "epoch" else BatchCounter(update_freq)
+        self._last_write = (0, None)  # (batches run, time) at the last batch write
         self._graph_written = False
-        # Epoch-level logging leaves the compiled steps alone; batch logging is read at
-        # the batches it writes (see set_params), not after every step.
+        # Epoch-level logging leaves the compiled steps alone; batch logging is read at the
+        # batches it writes (compiled chunks end there, see _next_boundary), not every step.
         self._uses_batch_hooks = update_freq != "epoch"
         self._sparse_batch_hooks_ok = True
-        self._steps_alignment = None if update_freq == "epoch" else update_freq
 
-    def set_params(self, params):
-        super().set_params(params)
-        if self.update_freq != "epoch":
-            steps = (params or {}).get("steps")
-            self._steps_alignment = BatchCounter(self.update_freq).alignment(steps)
+    def _next_boundary(self, done):
+        return None if self._counter is None else self._counter.next_boundary(done)
 
     # -- writers -------------------------------------------------------------------------
     def _writer(self, name):
@@ -92,8 +87,8 @@ class TensorBoard(Callback):
 
     # -- hooks ---------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
-        self._global_train_batch = 0
-        self._epoch_first_batch = 0
+        if self._counter is not None:
+            self._counter.reset()
         self._writer("train")
         if self.write_graph and not self._graph_written:
             graph = _layer_graph_def(self.model)
@@ -108,25 +103,22 @@ class TensorBoard(Callback):
         self._close_writers()
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._epoch_first_batch = self._global_train_batch
         self._epoch_start_time = time.time()
-        self._last_batch_time = self._epoch_start_time
         self._epoch_start_iterations = _iterations(self.model)
+        if self._counter is not None:
+            self._counter.new_epoch()
+            self._last_write = (self._counter.seen, self._epoch_start_time)
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.update_freq == "epoch":
+        if self._counter is None or not self._counter.step(batch):
             return
-        step = self._epoch_first_batch + batch + 1
-        ran = step - self._global_train_batch
-        self._global_train_batch = step
-        if step % self.update_freq:
-            return
+        step = self._counter.seen
         writer = self._writer("train")
         now = time.time()
+        ran, since = step - self._last_write[0], now - self._last_write[1]
         if self.write_steps_per_second and ran > 0:
-            elapsed = max(now - self._last_batch_time, 1e-9)
-            writer.add_scalar("batch_steps_per_second", ran / elapsed, step)
-        self._last_batch_time = now
+            writer.add_scalar("batch_steps_per_second", ran / max(since, 1e-9), step)
+        self._last_write = (step, now)
         for name, value in (logs or {}).items():
             if _is_scalar(value):
                 writer.add_scalar(f"batch_{name}", float(value), step)

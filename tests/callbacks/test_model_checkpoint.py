@@ -108,6 +108,8 @@ def test_save_freq_batches_holds_the_exact_weights(tmp_path):
                   callbacks=[lcb.LambdaCallback(on_train_batch_end=record)])
     lamina.utils.set_random_seed(4)
     model = _model()
+    # 4 steps per compiled call: chunks must still end right after batches 5, 10, ...
+    model.compile(model.optimizer, "sparse_categorical_crossentropy", steps_per_execution=4)
     path = str(tmp_path / "e{epoch}-b{batch}.weights.h5")
     model.fit(x, y, epochs=3, batch_size=16, verbose=0, shuffle=False,
               callbacks=[lcb.ModelCheckpoint(path, save_weights_only=True, save_freq=5)])

@@ -151,6 +151,7 @@ def test_batch_logging_matches_every_batch_delivery(tmp_path):
         lamina.backend.clear_session()
         lamina.utils.set_random_seed(0)
         model = _model()
+        model.compile(model.optimizer, "sparse_categorical_crossentropy", steps_per_execution=4)
         model.fit(x, y, epochs=2, batch_size=10, verbose=0,
                   callbacks=[lcb.TensorBoard(log_dir=str(tmp_path / name), update_freq=5)]
                   + extra)
