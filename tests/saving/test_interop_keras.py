@@ -216,13 +216,36 @@ def _shared_model(lib):
     return lib.Model({"a": a, "b": b}, [lib.layers.Dense(2, name="head")(out), out])
 
 
-@pytest.mark.parametrize("writer,reader", [(lamina, keras), (keras, lamina)])
-def test_shared_layer_and_dict_inputs(writer, reader, tmp_path):
+def _cnn_model(lib):
+    """Conv2D, BatchNormalization, pooling, Embedding, Dropout, LayerNormalization."""
+    L = lib.layers
+    img, tok = lib.Input((8, 8, 3), name="img"), lib.Input((5,), dtype="int32", name="tok")
+    x = L.Flatten()(L.MaxPooling2D(2)(L.BatchNormalization()(
+        L.Conv2D(4, 3, padding="same", activation="relu")(img))))
+    e = L.GlobalAveragePooling1D()(L.Embedding(20, 4)(tok))
+    h = L.LayerNormalization()(L.Dropout(0.2)(L.Concatenate()([x, e])))
+    return lib.Model([img, tok], L.Dense(2)(h))
+
+
+def _generic_data(builder):
     rng = np.random.default_rng(3)
-    x = {"a": rng.random((5, 4)).astype("float32"), "b": rng.random((5, 4)).astype("float32")}
-    model = _shared_model(writer)
-    model.save(tmp_path / "shared.keras")
-    loaded = reader.models.load_model(tmp_path / "shared.keras")
+    if builder is _shared_model:
+        x = {"a": rng.random((5, 4)).astype("float32"), "b": rng.random((5, 4)).astype("float32")}
+        return x, [np.zeros((5, 2), "float32"), np.zeros((5, 3), "float32")]
+    x = [rng.random((5, 8, 8, 3)).astype("float32"), rng.integers(0, 20, (5, 5)).astype("int32")]
+    return x, rng.random((5, 2)).astype("float32")
+
+
+@pytest.mark.parametrize("builder", [_shared_model, _cnn_model], ids=["shared", "cnn"])
+@pytest.mark.parametrize("writer,reader", [(lamina, keras), (keras, lamina)],
+                         ids=["lamina-to-keras", "keras-to-lamina"])
+def test_same_model_built_in_each_library(builder, writer, reader, tmp_path):
+    x, y = _generic_data(builder)
+    model = builder(writer)
+    model.compile("adam", "mse")
+    model.fit(x, y, epochs=2, verbose=0)
+    model.save(tmp_path / "m.keras")
+    loaded = reader.models.load_model(tmp_path / "m.keras")
     _close(model.predict(x, verbose=0), loaded.predict(x, verbose=0))
 
 
