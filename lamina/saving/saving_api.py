@@ -149,8 +149,8 @@ def save_model(model, filepath, overwrite=True, zipped=True):
 
 
 def _rebuild_error(where, e):
-    if isinstance(e, SavingError):
-        return type(e)(f"{where}: {e}")
+    if isinstance(e, SavingError):  # a plain SavingError is a malformed config
+        return (InvalidFileError if type(e) is SavingError else type(e))(f"{where}: {e}")
     return InvalidFileError(
         f"{where}: could not rebuild the model its config.json describes: "
         f"{type(e).__name__}: {e}")

@@ -231,3 +231,13 @@ def test_wrong_formats_say_what_is_wrong(tmp_path, plain_file):
     write_zip(tmp_path / "dup.keras", list(files.items()) + [("config.json", b"{}")])
     with pytest.raises(InvalidFileError, match="twice"):
         load(tmp_path / "dup.keras")
+
+
+@pytest.mark.parametrize("depth", [200, 100000])
+def test_deeply_nested_config(plain_file, tmp_path, depth):
+    files = entries(plain_file)
+    files["config.json"] = b'{"class_name": "Sequential", "config": ' + b"[" * depth + \
+        b"]" * depth + b"}"
+    path = write_zip(tmp_path / "deep.keras", files.items())
+    with pytest.raises(InvalidFileError):
+        load(path)
