@@ -15,7 +15,7 @@ from lamina.backend import config
 from lamina.backend.dtypes import standardize_dtype
 from lamina.ops import _util
 from lamina.ops._util import axis_arg as _axis, dtype_or_none, to_float
-from lamina.ops.core import getitem
+from lamina.ops.core import convert_to_tensor, getitem
 from lamina.ops.dispatch import op
 
 
@@ -488,8 +488,6 @@ def tri(N, M=None, k=0, dtype=None):
 @op
 def array(x, dtype=None):
     """An array from `x`; Python floats give floatx(), Python ints int32."""
-    from lamina.ops.core import convert_to_tensor
-
     return convert_to_tensor(x, dtype)
 
 

@@ -191,11 +191,9 @@ def test_conv_transpose_output_shapes():
 
 
 @pytest.mark.parametrize("shape,kernel,strides,padding,dilation", [
-    ((2, 9, 8, 3), (3, 3, 3, 4), 1, "same", 1),
-    ((2, 9, 8, 3), (3, 2, 3, 4), (2, 3), "valid", 1),
     ((2, 10, 9, 3), (4, 3, 3, 5), 2, "same", 1),
     ((2, 11, 3), (3, 3, 2), 1, "same", 2),
-    ((1, 9, 9, 2), (3, 3, 2, 2), 3, "valid", (2, 1)),
+    ((1, 9, 9, 2), (3, 3, 2, 2), (3, 2), "valid", (2, 1)),
     ((1, 5, 6, 5, 2), (2, 3, 2, 2, 3), (1, 2, 2), "same", 1),
 ])
 def test_conv_gradients_equal_lax(shape, kernel, strides, padding, dilation):
@@ -215,10 +213,17 @@ def test_conv_gradients_equal_lax(shape, kernel, strides, padding, dilation):
         return jax.lax.conv_general_dilated(x, w, s, padding.upper(), rhs_dilation=d,
                                             dimension_numbers=numbers)
 
-    assert_same(ours(x, w), reference(x, w), rtol=1e-5, atol=1e-5)
-    cotangent = randn(*reference(x, w).shape)
-    got = jax.vjp(ours, x, w)[1](cotangent)
-    expected = jax.vjp(reference, x, w)[1](cotangent)
+    @jax.jit
+    def outputs_and_gradients(x, w, cotangent):
+        return [(f(x, w), jax.vjp(f, x, w)[1](cotangent)) for f in (ours, reference)]
+
+    cotangent = randn(*jax.eval_shape(reference, x, w).shape)
+    got, expected = outputs_and_gradients(x, w, cotangent)
     assert_same(got, expected, rtol=1e-4, atol=1e-4)
-    second = jax.grad(lambda w: jnp.sum(jax.grad(lambda x: jnp.sum(ours(x, w) ** 2))(x)))(w)
+
+
+def test_conv_second_order_gradients():
+    x, w = randn(2, 6, 5, 3), randn(3, 3, 3, 2)
+    second = jax.jit(jax.grad(lambda w: jnp.sum(jax.grad(
+        lambda x: jnp.sum(ops.conv(x, w, 2, "same") ** 2))(x))))(w)
     assert second.shape == w.shape and np.all(np.isfinite(second))
