@@ -1,7 +1,7 @@
 """Convolution layers: Conv1D, Conv2D, Conv3D.
 
-Channels-last inputs with one group use `conv_vjp.conv` (fast gradients in compiled
-loops); other cases use `lax.conv_general_dilated` directly.
+Channels-last inputs with one group use `ops`' convolution with hand-written gradients
+(fast inside compiled loops); other cases use `lax.conv_general_dilated` directly.
 """
 
 import jax.numpy as jnp
@@ -11,8 +11,7 @@ from lamina import activations, constraints, initializers, regularizers
 from lamina.backend import config
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
-from lamina.layers.conv_vjp import conv as fast_conv
-from lamina.layers.conv_vjp import same_padding
+from lamina.ops._conv_grad import conv_channels_last
 from lamina.saving.serialization import serialize_keras_object as _ser
 
 
@@ -24,6 +23,12 @@ def normalize_tuple(value, n, name, layer):
         raise ValueError(f"{type(layer).__name__}: `{name}` must be an int or a tuple of {n} "
                          f"positive ints, got {value!r}.")
     return value
+
+
+def same_padding(in_sizes, window, strides, dilation):
+    """(low, high) pairs of "same" padding, the extra on the high side (as TensorFlow)."""
+    dilated = [(k - 1) * d + 1 for k, d in zip(window, dilation)]
+    return tuple(lax.padtype_to_pads(tuple(in_sizes), dilated, tuple(strides), "SAME"))
 
 
 def conv_output_length(size, window, padding, stride, dilation=1):
@@ -118,7 +123,7 @@ class BaseConv(Layer):
         spatial = x.shape[1:-1] if channels_last else x.shape[2:]
         padding = self._padding_pairs(spatial)
         if channels_last and self.groups == 1:
-            return fast_conv(x, kernel, self.strides, padding, self.dilation_rate)
+            return conv_channels_last(x, kernel, self.strides, padding, self.dilation_rate)
         s = "DHW"[-self.rank:]
         lhs = f"N{s}C" if channels_last else f"NC{s}"
         return lax.conv_general_dilated(x, kernel, self.strides, padding,

@@ -6,8 +6,7 @@ from jax import lax
 from lamina.backend import config
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
-from lamina.layers.conv import conv_output_length, normalize_tuple
-from lamina.layers.conv_vjp import same_padding
+from lamina.layers.conv import conv_output_length, normalize_tuple, same_padding
 
 
 class BasePooling(Layer):

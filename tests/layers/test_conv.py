@@ -1,14 +1,10 @@
-"""Conv1D/2D/3D: outputs equal Keras 3's for the same weights; gradients equal lax's."""
+"""Conv1D/2D/3D: outputs equal Keras 3's for the same weights (gradients: tests/ops and
+the convnet parity test in tests/training)."""
 
-import itertools
-
-import jax
-import jax.numpy as jnp
 import numpy as np
 import pytest
 
 import lamina
-from lamina.layers.conv_vjp import _forward, conv, same_padding
 
 keras = pytest.importorskip("keras")
 
@@ -37,21 +33,6 @@ def test_matches_keras(name, shape, kwargs):
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, atol=1e-5)
     assert mine.compute_output_shape((None,) + shape[1:])[1:] == expected.shape[1:]
-
-
-@pytest.mark.parametrize("nd,stride,dilation,padding,k", list(itertools.product(
-    (1, 2, 3), (1, 2), (1, 2), ("valid", "same"), (1, 3))))
-def test_custom_gradient_equals_lax(nd, stride, dilation, padding, k):
-    rng = np.random.default_rng(nd * 100 + stride * 10 + dilation + k)
-    size = (9,) * nd if nd < 3 else (6,) * 3
-    x = jnp.asarray(rng.normal(size=(2,) + size + (3,)), jnp.float32)
-    w = jnp.asarray(rng.normal(size=(k,) * nd + (3, 4)), jnp.float32)
-    strides, dil = (stride,) * nd, (dilation,) * nd
-    pads = same_padding(size, (k,) * nd, strides, dil) if padding == "same" else ((0, 0),) * nd
-    mine = jax.grad(lambda a, b: jnp.sum(jnp.sin(conv(a, b, strides, pads, dil))), (0, 1))(x, w)
-    ref = jax.grad(lambda a, b: jnp.sum(jnp.sin(_forward(a, b, strides, pads, dil))), (0, 1))(x, w)
-    for a, b in zip(mine, ref):
-        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-5)
 
 
 def test_symbolic_shapes_and_errors():
