@@ -14,6 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lamina as keras  # noqa: E402
 import note_models as note  # noqa: E402
 import plots  # noqa: E402
+import saving_demo  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
 
@@ -95,6 +96,8 @@ def ticket_training(model):
     print(model.evaluate(x, y, return_dict=True, verbose=0))
     priority_preds, department_preds = model.predict(x)
     print("predicted shapes:", priority_preds.shape, department_preds.shape)
+    section("3b. Saving the trained ticket classifier and loading it back")
+    saving_demo.save_and_reload(model, {k: v[:16] for k, v in x.items()}, OUT)
     return x
 
 

@@ -15,6 +15,7 @@ from lamina import (
     optimizers,
     random,
     regularizers,
+    saving,
     utils,
 )
 from lamina.core.keras_tensor import KerasTensor
