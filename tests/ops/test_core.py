@@ -5,7 +5,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from opscheck import assert_same, case, comparison_test, randint, randn
+from .opscheck import assert_same, case, comparison_test, randint, randn
 
 import lamina.ops as ops
 from lamina.core.keras_tensor import KerasTensor

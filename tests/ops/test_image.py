@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from opscheck import assert_same, case, comparison_test, randn, uniform
+from .opscheck import assert_same, case, comparison_test, randn, uniform
 
 import lamina.ops.image as image
 

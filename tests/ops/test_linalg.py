@@ -3,7 +3,7 @@
 import jax
 import numpy as np
 import pytest
-from opscheck import assert_same, case, comparison_test, randn
+from .opscheck import assert_same, case, comparison_test, randn
 
 import lamina.ops as ops
 

@@ -3,7 +3,7 @@
 import jax
 import numpy as np
 import pytest
-from opscheck import assert_same, case, comparison_test, randint, randn, uniform
+from .opscheck import assert_same, case, comparison_test, randint, randn, uniform
 
 import lamina.ops as ops
 

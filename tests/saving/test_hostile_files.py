@@ -13,7 +13,7 @@ import zipfile
 import h5py
 import numpy as np
 import pytest
-from saving_models import ticket_model
+from .saving_models import ticket_model
 
 import lamina as keras
 from lamina import layers

@@ -3,7 +3,7 @@ one loads in the other and predicts the same (within 1e-5); optimizer state carr
 
 import numpy as np
 import pytest
-from saving_models import DEPTS, TAGS, VOCAB, nested_model, ticket_data
+from .saving_models import DEPTS, TAGS, VOCAB, nested_model, ticket_data
 
 import lamina
 
@@ -108,8 +108,8 @@ def _keras_model(kind):
 
 
 def _lamina_model(kind):
-    from saving_models import TwoTower as LaminaTwoTower
-    from saving_models import note, sequential_model, ticket_model
+    from .saving_models import TwoTower as LaminaTwoTower
+    from .saving_models import note, sequential_model, ticket_model
 
     if kind == "ticket":
         return ticket_model()

@@ -6,7 +6,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from saving_models import (
+from .saving_models import (
     DEPTS,
     Scale,
     TwoTower,
