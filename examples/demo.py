@@ -15,6 +15,7 @@ import lamina as keras  # noqa: E402
 import note_models as note  # noqa: E402
 import plots  # noqa: E402
 import saving_demo  # noqa: E402
+import callbacks_demo  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
 
@@ -139,7 +140,10 @@ def main():
     ticket, extended = functional_part()
     ticket_training(ticket)
     subclassing_part()
-    mnist_part()
+    train, val = mnist_part()
+    section("6. Callbacks: the note's list, CSVLogger, LossHistory, TensorBoard")
+    callbacks_demo.run_callbacks_demo(note.get_mnist_model, train, val,
+                                      os.path.join(OUT, "callbacks"))
     print("\nDemo finished.")
 
 
