@@ -5,6 +5,7 @@ import jax.numpy as jnp
 from lamina import activations, constraints, initializers, regularizers
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
+from lamina.layers.dense_matmul import dense_matmul
 from lamina.saving.serialization import serialize_keras_object as _ser
 
 
@@ -53,7 +54,7 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
-        x = jnp.matmul(inputs, self.kernel.value)
+        x = dense_matmul(inputs, self.kernel.value)
         if self.bias is not None:
             x = x + self.bias.value
         x = self.activation(x)

@@ -450,9 +450,13 @@ class Trainer:
         return self._cached(("fn", _structure_key(self)), lambda: predict_fn)
 
     def _predict_arrays(self, data, tv, ntv, predict_fn, cbs):
+        rows = min(data.num_samples, data.steps * data.batch_size)
         bs = data.batch_size
-        n = data.num_samples
-        full = min(n // bs, data.steps)
+        if _rows_independent(self):
+            # Each row's output depends on that row only, so bigger compute batches give
+            # the same predictions with better matmul efficiency.
+            bs = max(bs, PREDICT_COMPUTE_BATCH)
+        full = rows // bs
         x = data.x
         pieces = []
         if full:
@@ -463,14 +467,12 @@ class Trainer:
             out = jax.tree_util.tree_map(lambda s: jnp.zeros((full * bs,) + s.shape[1:], s.dtype), spec)
             loop = self._cached(("loop", bs, _structure_key(self)),
                                 lambda: make_predict_loop(predict_fn, bs))
-            out = loop(tv, ntv, xd, np.int32(full), out)
-            pieces.append(out)
-            cbs.on_predict_batch_end(full - 1, {})
-        if data.steps > full:
-            tail = tree.map_structure(lambda a: a[full * bs:], x)
+            pieces.append(loop(tv, ntv, xd, np.int32(full), out))
+        if rows > full * bs:
+            tail = tree.map_structure(lambda a: a[full * bs: rows], x)
             step = self._cached("predict_step", lambda: jax.jit(predict_fn))
             pieces.append(step(tv, ntv, tree.map_structure(data_adapter.to_array, tail)))
-            cbs.on_predict_batch_end(data.steps - 1, {})
+        cbs.on_predict_batch_end(data.steps - 1, {})
         if len(pieces) == 1:
             return jax.tree_util.tree_map(np.asarray, pieces[0])
         return jax.tree_util.tree_map(lambda a, b: np.concatenate([np.asarray(a), np.asarray(b)]),
@@ -516,6 +518,26 @@ class Trainer:
 def _dtype_of(a):
     dtype = getattr(a, "dtype", None)
     return dtype if dtype is not None else np.asarray(a).dtype
+
+
+PREDICT_COMPUTE_BATCH = 256
+
+
+def _rows_independent(model):
+    """True when every layer is a lamina built-in whose inference output for a row depends
+    on that row alone (so predict may regroup rows into bigger compute batches)."""
+    from lamina.core.op_layer import OpLayer
+    from lamina.layers.core import Lambda
+    from lamina.models.functional import Functional
+    from lamina.models.sequential import Sequential
+
+    for layer in model._flatten_layers():
+        cls = type(layer)
+        if cls in (Functional, Sequential):
+            continue
+        if isinstance(layer, (OpLayer, Lambda)) or not cls.__module__.startswith("lamina.layers."):
+            return False
+    return True
 
 
 def _spec(a):

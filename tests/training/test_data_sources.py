@@ -196,3 +196,25 @@ def test_predict_structures():
     assert out["sum"].shape == (37, 1) and out["probs"].shape == (37, 4)
     direct = model(data)
     np.testing.assert_allclose(out["probs"], np.asarray(direct["probs"]), rtol=1e-6)
+
+
+def test_predict_regroups_rows_only_for_row_independent_models():
+    from lamina.training.trainer import _rows_independent
+
+    x, _ = _data(n=600)
+    model = _model()
+    assert _rows_independent(model)
+    direct = np.asarray(model(x))
+    for bs in (7, 32, 600):
+        np.testing.assert_allclose(model.predict(x, batch_size=bs, verbose=0), direct, rtol=1e-5,
+                                   atol=1e-6)
+
+    class Center(keras.layers.Layer):  # output depends on the whole batch
+        def call(self, inputs):
+            return inputs - keras.ops.mean(inputs, axis=0)
+
+    centered = keras.Sequential([keras.Input(shape=(6,)), Center()])
+    assert not _rows_independent(centered)
+    out = centered.predict(x, batch_size=50, verbose=0)
+    expected = np.concatenate([x[i:i + 50] - x[i:i + 50].mean(0) for i in range(0, 600, 50)])
+    np.testing.assert_allclose(out, expected, atol=1e-5)
