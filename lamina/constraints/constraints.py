@@ -2,7 +2,7 @@
 
 import jax.numpy as jnp
 
-from lamina.core.lookup import unknown_name_error
+from lamina.core.lookup import get_object
 
 
 class Constraint:
@@ -68,16 +68,5 @@ ALL = {"NonNeg": NonNeg, "MaxNorm": MaxNorm, "UnitNorm": UnitNorm, "MinMaxNorm":
 
 
 def get(identifier):
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        if identifier not in ALL:
-            raise unknown_name_error("constraint", identifier, ALL)
-        return ALL[identifier]()
-    if isinstance(identifier, dict):
-        from lamina.saving.deserialization import deserialize_keras_object
-
-        return deserialize_keras_object(identifier, families=("constraints",))
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint: {identifier!r}")
+    """None, a name ("l2"), a config dict, or a callable -> a constraint (or None)."""
+    return get_object(identifier, ALL, "constraint", "constraints")

@@ -7,12 +7,12 @@ Channels-last inputs with one group use `ops`' convolution with hand-written gra
 import jax.numpy as jnp
 from jax import lax
 
-from lamina import activations, constraints, initializers, regularizers
+from lamina import activations
 from lamina.backend import config
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
+from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
 from lamina.ops._conv_grad import conv_channels_last
-from lamina.saving.serialization import serialize_keras_object as _ser
 
 
 def normalize_tuple(value, n, name, layer):
@@ -78,13 +78,12 @@ class BaseConv(Layer):
                              f"divisible by groups ({groups}).")
         self.activation = activations.get(activation)
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_kernel_options(self, kernel_initializer=kernel_initializer,
+                           bias_initializer=bias_initializer,
+                           kernel_regularizer=kernel_regularizer,
+                           bias_regularizer=bias_regularizer,
+                           activity_regularizer=activity_regularizer,
+                           kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
         self.input_spec = InputSpec(ndim=n + 2)
 
     def _channel_axis(self):
@@ -159,13 +158,7 @@ class BaseConv(Layer):
             "padding": self.padding, "data_format": self.data_format,
             "dilation_rate": self.dilation_rate, "groups": self.groups,
             "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-            "kernel_initializer": _ser(self.kernel_initializer),
-            "bias_initializer": _ser(self.bias_initializer),
-            "kernel_regularizer": _ser(self.kernel_regularizer),
-            "bias_regularizer": _ser(self.bias_regularizer),
-            "activity_regularizer": _ser(self.activity_regularizer),
-            "kernel_constraint": _ser(self.kernel_constraint),
-            "bias_constraint": _ser(self.bias_constraint),
+            **kernel_options_config(self),
         })
         return config
 

@@ -2,11 +2,11 @@
 
 import jax.numpy as jnp
 
-from lamina import activations, constraints, initializers, regularizers
+from lamina import activations
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
 from lamina.layers.dense_matmul import dense_matmul
-from lamina.saving.serialization import serialize_keras_object as _ser
+from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
 
 
 class Dense(Layer):
@@ -28,13 +28,12 @@ class Dense(Layer):
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_kernel_options(self, kernel_initializer=kernel_initializer,
+                           bias_initializer=bias_initializer,
+                           kernel_regularizer=kernel_regularizer,
+                           bias_regularizer=bias_regularizer,
+                           activity_regularizer=activity_regularizer,
+                           kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
 
     def build(self, input_shape):
@@ -71,13 +70,7 @@ class Dense(Layer):
             "units": self.units,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "kernel_initializer": _ser(self.kernel_initializer),
-            "bias_initializer": _ser(self.bias_initializer),
-            "kernel_regularizer": _ser(self.kernel_regularizer),
-            "bias_regularizer": _ser(self.bias_regularizer),
-            "activity_regularizer": _ser(self.activity_regularizer),
-            "kernel_constraint": _ser(self.kernel_constraint),
-            "bias_constraint": _ser(self.bias_constraint),
+            **kernel_options_config(self),
         })
         return config
 

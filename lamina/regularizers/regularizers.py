@@ -2,7 +2,7 @@
 
 import jax.numpy as jnp
 
-from lamina.core.lookup import unknown_name_error
+from lamina.core.lookup import get_object
 
 
 class Regularizer:
@@ -77,16 +77,5 @@ ALL = {"L1": L1, "L2": L2, "L1L2": L1L2, "OrthogonalRegularizer": OrthogonalRegu
 
 
 def get(identifier):
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        if identifier not in ALL:
-            raise unknown_name_error("regularizer", identifier, ALL)
-        return ALL[identifier]()
-    if isinstance(identifier, dict):
-        from lamina.saving.deserialization import deserialize_keras_object
-
-        return deserialize_keras_object(identifier, families=("regularizers",))
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer: {identifier!r}")
+    """None, a name ("l2"), a config dict, or a callable -> a regularizer (or None)."""
+    return get_object(identifier, ALL, "regularizer", "regularizers")

@@ -1,0 +1,23 @@
+"""The kernel/bias options that Dense and the convolutions share: initializers,
+regularizers and constraints, resolved from names and written back to configs."""
+
+from lamina import constraints, initializers, regularizers
+from lamina.saving.serialization import serialize_keras_object
+
+_KINDS = {
+    "kernel_initializer": initializers.get, "bias_initializer": initializers.get,
+    "kernel_regularizer": regularizers.get, "bias_regularizer": regularizers.get,
+    "activity_regularizer": regularizers.get,
+    "kernel_constraint": constraints.get, "bias_constraint": constraints.get,
+}
+
+
+def set_kernel_options(layer, **options):
+    """Resolve each option (e.g. kernel_initializer="glorot_uniform") onto `layer`."""
+    for name, value in options.items():
+        setattr(layer, name, _KINDS[name](value))
+
+
+def kernel_options_config(layer):
+    """The options of `set_kernel_options` as Keras config entries."""
+    return {name: serialize_keras_object(getattr(layer, name)) for name in _KINDS}
