@@ -34,6 +34,7 @@ _UNTRACKED = frozenset({
     "_inbound_nodes", "_outbound_nodes", "_init_args", "_own_trainable", "_own_non_trainable",
     "_losses", "_call_sig", "_captured_variables", "input_spec", "_build_shapes", "_functional", "_var_cache",
     "_traced", "_traced_view", "_jit_forward", "_setup", "_jit_cache", "_compile_config",
+    "_predict_fast", "_output_spec_cache", "_jit_out_template", "_run_eagerly_call",
     "_compile_loss", "_compile_metrics", "_output_loss_trackers", "_loss_tracker", "optimizer",
     "history", "loss",
 })

@@ -415,20 +415,34 @@ class Trainer:
     def _predict_small(self, x, batch_size):
         """One jitted call for in-memory inputs that fit in one batch (no callbacks, silent):
         the latency path of predict(one sample). None when `x` is not such an input."""
-        if not self.built or isinstance(x, data_adapter.ArrayData):
+        if not self.built:
             return None
-        leaves = tree.flatten(x)
-        if not leaves or not all(isinstance(a, (np.ndarray, jax.Array)) and a.ndim > 0
-                                 for a in leaves):
-            return None
-        n = leaves[0].shape[0]
-        if n == 0 or n > batch_size or any(a.shape[0] != n for a in leaves):
-            return None
-        x = tree.map_structure(lambda a: a.astype(np.float32) if a.dtype == np.float64 else a, x)
-        trainable, non_trainable = self._variable_lists()
-        step = self._cached("predict_step", lambda: jax.jit(self._predict_fn()))
-        out = step([v._value for v in trainable], [v._value for v in non_trainable], x)
-        return jax.tree_util.tree_map(np.asarray, out)
+        if isinstance(x, np.ndarray):  # the common case, checked cheaply
+            if x.ndim == 0 or not 0 < x.shape[0] <= batch_size:
+                return None
+            if x.dtype == np.float64:
+                x = x.astype(np.float32)
+        else:
+            leaves = tree.flatten(x) if isinstance(x, (list, tuple, dict)) else [x]
+            if not leaves or not all(isinstance(a, (np.ndarray, jax.Array)) and a.ndim > 0
+                                     for a in leaves):
+                return None
+            n = leaves[0].shape[0]
+            if not 0 < n <= batch_size or any(a.shape[0] != n for a in leaves):
+                return None
+            x = tree.map_structure(lambda a: a.astype(np.float32) if a.dtype == np.float64 else a, x)
+        key = _structure_key(self)
+        fast = self.__dict__.get("_predict_fast")
+        if fast is None or fast[0] != key:
+            trainable, non_trainable = self._variable_lists()
+            predict_fn = self._predict_fn()
+            split = len(trainable)
+            step = jax.jit(lambda values, v: predict_fn(values[:split], values[split:], v))
+            fast = (key, trainable + non_trainable, step)
+            self.__dict__["_predict_fast"] = fast
+        out = fast[2]([v._value for v in fast[1]], x)
+        return np.asarray(out) if isinstance(out, jax.Array) else \
+            jax.tree_util.tree_map(np.asarray, out)
 
     def run_eagerly_predict(self):
         return bool(getattr(self, "run_eagerly", False))

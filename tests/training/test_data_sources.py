@@ -218,3 +218,13 @@ def test_predict_regroups_rows_only_for_row_independent_models():
     out = centered.predict(x, batch_size=50, verbose=0)
     expected = np.concatenate([x[i:i + 50] - x[i:i + 50].mean(0) for i in range(0, 600, 50)])
     np.testing.assert_allclose(out, expected, atol=1e-5)
+
+
+def test_predict_caches_do_not_change_weights_lists():
+    model = _model()
+    names = [w.path for w in model.weights]
+    model.predict(np.zeros((1, 6), "float32"), verbose=0)
+    model.predict(np.zeros((40, 6), "float32"), verbose=0)
+    model(np.zeros((2, 6), "float32"))
+    assert [w.path for w in model.weights] == names
+    assert len(model.non_trainable_variables) == 0
