@@ -4,6 +4,7 @@ from lamina import (
     activations,
     backend,
     callbacks,
+    config,
     constraints,
     datasets,
     initializers,

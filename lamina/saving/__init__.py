@@ -1,4 +1,5 @@
 from lamina.saving.deserialization import deserialize_keras_object
+from lamina.saving.json_api import model_from_json
 from lamina.saving.errors import (
     InvalidFileError,
     SavingError,

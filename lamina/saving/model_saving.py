@@ -14,6 +14,12 @@ class SavingMixin:
             raise TypeError(f"save() got unexpected argument(s) {sorted(kwargs)}.")
         save_model(self, filepath, overwrite=overwrite, zipped=zipped)
 
+    def to_json(self, **kwargs):
+        """The architecture as a JSON string (see lamina.models.model_from_json)."""
+        from lamina.saving.json_api import model_to_json
+
+        return model_to_json(self, **kwargs)
+
     def save_weights(self, filepath, overwrite=True):
         """Save the model's variables (and optimizer state) to a `.weights.h5` file."""
         from lamina.saving.saving_api import save_weights

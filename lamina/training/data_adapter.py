@@ -9,6 +9,8 @@ Three kinds of source:
 A batch is `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`.
 """
 
+import collections
+import concurrent.futures
 import math
 
 import jax
@@ -191,9 +193,25 @@ class IndexableData:
         self.shuffle = shuffle
 
     def batches(self, rng):
+        hook = getattr(self.source, "on_epoch_begin", None)
+        if callable(hook):
+            hook()
         order = rng.permutation(len(self.source))[: self.steps] if self.shuffle else range(self.steps)
-        for i in order:
-            yield unpack_x_y_sample_weight(self.source[int(i)])
+        workers = int(getattr(self.source, "workers", 1) or 1)
+        if workers <= 1:
+            for i in order:
+                yield unpack_x_y_sample_weight(self.source[int(i)])
+            return
+        # Fetch ahead with threads (I/O-bound __getitem__), keeping the batch order.
+        ahead = max(int(getattr(self.source, "max_queue_size", 10) or 1), workers)
+        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+            pending = collections.deque()
+            for i in order:
+                pending.append(pool.submit(self.source.__getitem__, int(i)))
+                if len(pending) >= ahead:
+                    yield unpack_x_y_sample_weight(pending.popleft().result())
+            while pending:
+                yield unpack_x_y_sample_weight(pending.popleft().result())
 
     def on_epoch_end(self):
         hook = getattr(self.source, "on_epoch_end", None)

@@ -5,3 +5,6 @@ from lamina.backend.session import clear_session
 from lamina.utils.progbar import Progbar
 from lamina.utils.random_seed import set_random_seed
 from lamina.utils.plot_history import plot_history
+from lamina.utils.numerical_utils import normalize, to_categorical
+from lamina.utils.py_dataset import PyDataset
+from lamina.utils.sequence_utils import pad_sequences

@@ -1,0 +1,16 @@
+"""keras.config: global settings (floatx, epsilon, image data format, safe loading)."""
+
+from lamina.backend.config import (  # noqa: F401
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+    set_image_data_format,
+)
+from lamina.saving.safe_mode import enable_unsafe_deserialization  # noqa: F401
+
+
+def backend():
+    """The name of the backend: lamina always runs on JAX."""
+    return "jax"
