@@ -1,11 +1,13 @@
-"""A channels-last convolution whose gradients are written as plain convolutions.
+"""Channels-last convolutions whose gradients are written as plain convolutions.
 
 On XLA:CPU, the filter gradient that JAX derives for `lax.conv_general_dilated` keeps a
 slow memory layout when the training step runs inside `lax.scan` (5-15x slower loops).
 `conv_channels_last` computes the same forward pass and, through `jax.custom_vjp`, both
 gradients as ordinary (batch, *spatial, channels) x (*spatial, in, out) convolutions
 with explicit transposes, which XLA compiles to its fast path. The gradients equal
-JAX's own. (A `custom_vjp` function supports reverse mode only, not `jax.jvp`.)
+JAX's own. `conv_transpose_channels_last` is the same construction run backwards: its
+forward pass is a convolution's input gradient, its input gradient a plain convolution.
+(A `custom_vjp` function supports reverse mode only, not `jax.jvp`.)
 """
 
 import functools
@@ -25,6 +27,36 @@ def _plain(x, w, strides, pads, dilation):
                                     dimension_numbers=_numbers(x.ndim - 2))
 
 
+def _input_grad(g, w, spatial_in, strides, pads, dilation):
+    """d/dx of `_plain(x, w, ...)` for an x of spatial size `spatial_in`: the output
+    gradient `g`, stride-dilated, correlated with the flipped kernel."""
+    nd = g.ndim - 2
+    dilated = [(k - 1) * d + 1 for k, d in zip(w.shape[:nd], dilation)]
+    lhs_pads = []
+    for n, o, kd, s, (lo, _) in zip(spatial_in, g.shape[1:-1], dilated, strides, pads):
+        before = kd - 1 - lo
+        lhs_pads.append((before, n + kd - 2 - (o - 1) * s - before))
+    flipped = jnp.swapaxes(jnp.flip(w, tuple(range(nd))), -1, -2)
+    return lax.conv_general_dilated(g, flipped, (1,) * nd, lhs_pads, lhs_dilation=strides,
+                                    rhs_dilation=dilation, dimension_numbers=_numbers(nd))
+
+
+def _kernel_grad(x, g, kernel, strides, pads, dilation):
+    """d/dw of `_plain(x, w, ...)` for a w of spatial size `kernel`, given the output
+    gradient `g`. Channels become the batch and the batch becomes the contracted
+    channels, so this too is a plain channels-last convolution."""
+    nd = x.ndim - 2
+    rhs_pads = []
+    for n, o, k, s, d, (lo, _) in zip(x.shape[1:-1], g.shape[1:-1], kernel, strides,
+                                      dilation, pads):
+        rhs_pads.append((lo, (k - 1) * d + (o - 1) * s + 1 - n - lo))
+    x_t = jnp.moveaxis(x, (0, nd + 1), (nd + 1, 0))  # (C, *spatial, N)
+    g_t = jnp.moveaxis(g, 0, nd)  # (*spatial_out, N, O)
+    dw = lax.conv_general_dilated(x_t, g_t, dilation, rhs_pads, rhs_dilation=strides,
+                                  dimension_numbers=_numbers(nd))  # (C, *kernel, O)
+    return jnp.moveaxis(dw, 0, nd)
+
+
 @functools.partial(jax.custom_vjp, nondiff_argnums=(2, 3, 4))
 def _conv(x, w, strides, pads, dilation):
     return _plain(x, w, strides, pads, dilation)
@@ -37,29 +69,9 @@ def _conv_fwd(x, w, strides, pads, dilation):
 def _conv_bwd(strides, pads, dilation, residuals, g):
     x, w = residuals
     nd = x.ndim - 2
-    spatial_in, spatial_out, kernel = x.shape[1:-1], g.shape[1:-1], w.shape[:nd]
-    dilated = [(k - 1) * d + 1 for k, d in zip(kernel, dilation)]
-
-    # d/dx: the output gradient, stride-dilated, correlated with the flipped kernel.
-    lhs_pads = []
-    for n, o, kd, s, (lo, _) in zip(spatial_in, spatial_out, dilated, strides, pads):
-        before = kd - 1 - lo
-        lhs_pads.append((before, n + kd - 2 - (o - 1) * s - before))
-    flipped = jnp.swapaxes(jnp.flip(w, tuple(range(nd))), -1, -2)
-    dx = lax.conv_general_dilated(g, flipped, (1,) * nd, lhs_pads, lhs_dilation=strides,
-                                  rhs_dilation=dilation, dimension_numbers=_numbers(nd))
-
-    # d/dw: channels become the batch and the batch becomes the contracted channels, so
-    # this too is a plain channels-last convolution.
-    rhs_pads = []
-    for n, o, k, s, d, (lo, _) in zip(spatial_in, spatial_out, kernel, strides, dilation,
-                                      pads):
-        rhs_pads.append((lo, (k - 1) * d + (o - 1) * s + 1 - n - lo))
-    x_t = jnp.moveaxis(x, (0, nd + 1), (nd + 1, 0))  # (C, *spatial, N)
-    g_t = jnp.moveaxis(g, 0, nd)  # (*spatial_out, N, O)
-    dw = lax.conv_general_dilated(x_t, g_t, dilation, rhs_pads, rhs_dilation=strides,
-                                  dimension_numbers=_numbers(nd))  # (C, *kernel, O)
-    return dx.astype(x.dtype), jnp.moveaxis(dw, 0, nd).astype(w.dtype)
+    dx = _input_grad(g, w, x.shape[1:-1], strides, pads, dilation)
+    dw = _kernel_grad(x, g, w.shape[:nd], strides, pads, dilation)
+    return dx.astype(x.dtype), dw.astype(w.dtype)
 
 
 _conv.defvjp(_conv_fwd, _conv_bwd)
@@ -75,3 +87,42 @@ def conv_channels_last(x, w, strides, padding, dilation):
         padding = lax.padtype_to_pads(x.shape[1:-1], dilated, strides, padding)
     pads = tuple((int(lo), int(hi)) for lo, hi in padding)
     return _conv(x, w, tuple(strides), pads, tuple(dilation))
+
+
+# The transposed convolution y = f^T x of the convolution f(z) = _plain(z, w, ...):
+# y is f's input gradient, dy -> dx is f itself, and since <f^T x, dy> = <x, f(dy)>,
+# the kernel gradient is f's kernel gradient with input dy and output gradient x.
+@functools.partial(jax.custom_vjp, nondiff_argnums=(2, 3, 4, 5))
+def _conv_t(x, w, out_spatial, strides, pads, dilation):
+    return _input_grad(x, w, out_spatial, strides, pads, dilation)
+
+
+def _conv_t_fwd(x, w, out_spatial, strides, pads, dilation):
+    return _input_grad(x, w, out_spatial, strides, pads, dilation), (x, w)
+
+
+def _conv_t_bwd(out_spatial, strides, pads, dilation, residuals, g):
+    x, w = residuals
+    dx = _plain(g, w, strides, pads, dilation)
+    dw = _kernel_grad(g, x, w.shape[:x.ndim - 2], strides, pads, dilation)
+    return dx.astype(x.dtype), dw.astype(w.dtype)
+
+
+_conv_t.defvjp(_conv_t_fwd, _conv_t_bwd)
+
+
+def conv_transpose_channels_last(x, w, strides, padding, dilation):
+    """`lax.conv_transpose(..., transpose_kernel=True)` for (N, *spatial, C) inputs and
+    (*spatial, O, C) kernels.
+
+    padding: explicit (before, after) pairs of the stride-dilated input, as
+    `lax.conv_transpose` takes them.
+    """
+    nd = x.ndim - 2
+    pads, out_spatial = [], []
+    for n, k, s, d, (before, after) in zip(x.shape[1:-1], w.shape[:nd], strides, dilation,
+                                           padding):
+        kd = (k - 1) * d + 1
+        pads.append((kd - 1 - int(before), kd - 1 - int(after)))
+        out_spatial.append((n - 1) * s + int(before) + int(after) - kd + 2)
+    return _conv_t(x, w, tuple(out_spatial), tuple(strides), tuple(pads), tuple(dilation))

@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.ops import _util
-from lamina.ops._conv_grad import conv_channels_last
+from lamina.ops._conv_grad import conv_channels_last, conv_transpose_channels_last
 from lamina.ops._util import to_float
 from lamina.ops.dispatch import op
 
@@ -132,9 +132,12 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     pads = [_transpose_padding(spatial[i], kernel.shape[i], strides[i], dilation[i], padding,
                                out_pad[i]) for i in range(nd)]
     dtype = jnp.result_type(inputs, kernel)
-    return jax.lax.conv_transpose(inputs.astype(dtype), kernel.astype(dtype), strides, pads,
-                                  rhs_dilation=dilation, dimension_numbers=nums,
-                                  transpose_kernel=True)
+    inputs, kernel = inputs.astype(dtype), kernel.astype(dtype)
+    if fmt == "channels_last":
+        # Same result; gradients that stay fast inside lax.scan (see _conv_grad).
+        return conv_transpose_channels_last(inputs, kernel, strides, pads, dilation)
+    return jax.lax.conv_transpose(inputs, kernel, strides, pads, rhs_dilation=dilation,
+                                  dimension_numbers=nums, transpose_kernel=True)
 
 
 def _pool_setup(inputs, pool_size, strides, data_format):
