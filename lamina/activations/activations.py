@@ -10,7 +10,7 @@ from lamina.ops.dispatch import op
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return jax.nn.relu(x)
-    y = jnp.where(x >= threshold, x, negative_slope * (x - threshold))
+    y = jnp.where(x > threshold, x, negative_slope * (x - threshold))  # x == threshold -> 0, as Keras
     if max_value is not None:
         y = jnp.minimum(y, max_value)
     return y
