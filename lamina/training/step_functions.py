@@ -24,8 +24,10 @@ class StepFunctions:
     """
 
     def __init__(self, model, compile_loss, compile_metrics, loss_trackers, metric_vars,
-                 trainable_vars, non_trainable_vars):
+                 trainable_vars, non_trainable_vars, metric_objs=None, custom=False):
         self.model = model
+        self.metric_objs = metric_objs or []
+        self.custom = custom
         self.compile_loss = compile_loss
         self.compile_metrics = compile_metrics
         self.loss_trackers = loss_trackers
@@ -62,13 +64,21 @@ class StepFunctions:
 
     @property
     def log_names(self):
+        if self.custom:
+            return [m.name for m in self.metric_objs]
         names = [tracker.name for tracker, _ in self.loss_trackers]
         if self.compile_metrics is not None:
             names += self.compile_metrics.log_names
         return names
 
+    def reset_values(self):
+        """Initial values of every metric variable (what reset_state would assign)."""
+        return [v for m in self.metric_objs for v in m.stateless_reset_state()]
+
     def logs(self, mv):
         """{log name: value} from metric variable values."""
+        if self.custom:
+            return self._metric_results(mv)
         with StatelessScope(zip(self.metric_vars, mv)):
             out = {}
             for tracker, _ in self.loss_trackers:
@@ -76,6 +86,29 @@ class StepFunctions:
             if self.compile_metrics is not None:
                 out.update(self.compile_metrics.results())
         return out
+
+    def _metric_results(self, mv):
+        out, start = {}, 0
+        for metric in self.metric_objs:
+            n = len(metric.variables)
+            result = metric.stateless_result(mv[start:start + n])
+            start += n
+            if isinstance(result, dict):
+                out.update(result)
+            else:
+                out[metric.name] = result
+        return out
+
+    # -- user-defined steps (Keras 3's JAX-backend signatures) -------------------------
+    def custom_train_step(self, state, batch):
+        _, new_state = self.model.train_step(tuple(state), pack_data(batch))
+        return tuple(new_state)
+
+    def custom_test_step(self, state, batch):
+        # Keras's test_step state has no optimizer variables: (trainable, non_trainable, metrics).
+        tv, ntv, ov, mv = state
+        _, (tv, ntv, mv) = self.model.test_step((tv, ntv, mv), pack_data(batch))
+        return (tv, ntv, ov, mv)
 
     # -- steps -----------------------------------------------------------------------
     def train_step(self, state, batch):
@@ -105,6 +138,16 @@ class StepFunctions:
     def predict_step(self, tv, ntv, x):
         y_pred, _, _ = self.forward(tv, ntv, x, False)
         return y_pred
+
+
+def pack_data(batch):
+    """(x, y, sw) with Nones dropped from the end: what a user's train_step receives."""
+    x, y, sw = batch
+    if sw is not None:
+        return (x, y, sw)
+    if y is not None:
+        return (x, y)
+    return (x,)
 
 
 def _batch_size(x):

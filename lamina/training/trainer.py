@@ -104,6 +104,33 @@ class Trainer:
             total = total + extra
         return total
 
+    # -- the steps, as Keras 3's JAX backend lets users override them -------------------
+    def train_step(self, state, data):
+        """One pure training step: `(state, data) -> (logs, new_state)`.
+
+        state: (trainable, non_trainable, optimizer, metrics) variable values, in the
+        orders of `trainable_variables`, `non_trainable_variables`, `optimizer.variables`
+        and `metrics_variables`. data: `(x, y)` or `(x, y, sample_weight)`. Override it to
+        customize `fit`, using `stateless_call`, `optimizer.stateless_apply` and
+        `metric.stateless_update_state`; it runs inside the compiled loop.
+        """
+        fns = self._setup[1]
+        new_state = fns.train_step(tuple(state), data_adapter.unpack_x_y_sample_weight(data))
+        return fns.logs(new_state[3]), new_state
+
+    def test_step(self, state, data):
+        """One pure evaluation step: `(state, data) -> (logs, new_state)`, where state is
+        (trainable, non_trainable, metrics) variable values (see train_step)."""
+        fns = self._setup[1]
+        tv, ntv, mv = state
+        _, _, _, mv = fns.test_step((tv, ntv, [], mv), data_adapter.unpack_x_y_sample_weight(data))
+        return fns.logs(mv), (tv, ntv, mv)
+
+    def predict_step(self, state, data):
+        """Outputs for one batch: state is (trainable, non_trainable) values, data `(x,)`."""
+        x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
+        return self.stateless_call(state[0], state[1], x, training=False)[0]
+
     # -- set-up ------------------------------------------------------------------------
     def _ensure_built(self, x):
         """Build the model's weights from one batch's input structure (nothing is computed)."""
@@ -161,11 +188,16 @@ class Trainer:
                 "built (a layer was frozen or unfrozen, or layers were added). Call compile() "
                 "again before training.")
         trackers = [(self._loss_tracker, None)] + list(self._output_loss_trackers)
-        metric_objs = [t for t, _ in trackers] + (
-            self._compile_metrics.metrics if self._compile_metrics is not None else [])
+        custom = _overrides(self, "train_step") or _overrides(self, "test_step")
+        if _overrides(self, "metrics") or custom:
+            metric_objs = list(self.metrics)  # the order a user's train_step slices
+        else:
+            metric_objs = [t for t, _ in trackers] + (
+                self._compile_metrics.metrics if self._compile_metrics is not None else [])
         metric_vars = [v for m in metric_objs for v in m.variables]
         fns = StepFunctions(self, self._compile_loss, self._compile_metrics, trackers,
-                            metric_vars, trainable, self.non_trainable_variables)
+                            metric_vars, trainable, self.non_trainable_variables,
+                            metric_objs=metric_objs, custom=custom)
         self._setup = (key, fns)
         self._jit_cache = {}
         return fns
@@ -182,19 +214,15 @@ class Trainer:
                 var._value = value
 
     def _reset_metric_state(self, fns, state):
-        initial = []
-        for tracker, _ in fns.loss_trackers:
-            initial.extend(tracker.stateless_reset_state())
-        if fns.compile_metrics is not None:
-            for m in fns.compile_metrics.metrics:
-                initial.extend(m.stateless_reset_state())
-        return (state[0], state[1], state[2], initial)
+        return (state[0], state[1], state[2], fns.reset_values())
 
     def _runner(self, fns, mode):
         if mode == "train":
-            step, hooks = fns.train_step, ("on_train_batch_begin", "on_train_batch_end")
+            step = fns.custom_train_step if _overrides(self, "train_step") else fns.train_step
+            hooks = ("on_train_batch_begin", "on_train_batch_end")
         else:
-            step, hooks = fns.test_step, ("on_test_batch_begin", "on_test_batch_end")
+            step = fns.custom_test_step if _overrides(self, "test_step") else fns.test_step
+            hooks = ("on_test_batch_begin", "on_test_batch_end")
         cache = self._jit_cache.setdefault(mode, {})
         return EpochRunner(step, fns.logs, cache, make_loop, hooks, run_eagerly=self.run_eagerly,
                            order=fns.log_names)
@@ -456,8 +484,11 @@ class Trainer:
 
     def _predict_fn(self):
         model = self
+        custom = _overrides(self, "predict_step")
 
         def predict_fn(tv, ntv, x):
+            if custom:
+                return model.predict_step((tv, ntv), (x,))
             y, _ = model.stateless_call(tv, ntv, x, training=False)
             return y
 
@@ -552,6 +583,11 @@ def _rows_independent(model):
         if isinstance(layer, (OpLayer, Lambda)) or not cls.__module__.startswith("lamina.layers."):
             return False
     return True
+
+
+def _overrides(model, name):
+    """Whether the model's class redefines Trainer's `name` (a step or `metrics`)."""
+    return getattr(type(model), name) is not getattr(Trainer, name)
 
 
 def _spec(a):
