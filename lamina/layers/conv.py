@@ -89,6 +89,17 @@ class BaseConv(Layer):
     def _channel_axis(self):
         return -1 if self.data_format == "channels_last" else 1
 
+    def kernel_shape(self, channels):
+        """The kernel's shape for inputs with `channels` channels."""
+        return self.kernel_size + (channels // self.groups, self.filters)
+
+    def build_kernels(self, channels):
+        """Create the kernel weight(s) for inputs with `channels` channels."""
+        self.kernel = self.add_weight(
+            shape=self.kernel_shape(channels),
+            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint, name="kernel")
+
     def build(self, input_shape):
         channels = input_shape[self._channel_axis()]
         if channels is None:
@@ -97,10 +108,7 @@ class BaseConv(Layer):
         if channels % self.groups:
             raise ValueError(f"{type(self).__name__} '{self.name}': input channels ({channels}) "
                              f"must be divisible by groups ({self.groups}).")
-        self.kernel = self.add_weight(
-            shape=self.kernel_size + (channels // self.groups, self.filters),
-            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint, name="kernel")
+        self.build_kernels(channels)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
@@ -130,8 +138,12 @@ class BaseConv(Layer):
                                         dimension_numbers=(lhs, f"{s}IO", lhs),
                                         feature_group_count=self.groups)
 
+    def apply_kernels(self, x):
+        """The layer's convolution(s) of `x`, before bias and activation."""
+        return self.convolve(x, self.kernel.value.astype(x.dtype))
+
     def call(self, inputs):
-        x = self.convolve(inputs, self.kernel.value.astype(inputs.dtype))
+        x = self.apply_kernels(inputs)
         if self.bias is not None:
             bias = self.bias.value
             if self.data_format != "channels_last":
