@@ -144,6 +144,11 @@ class ArrayData:
     def structure(self):
         return (self.x, self.y, self.sample_weight)
 
+    @property
+    def nbytes(self):
+        return sum(int(getattr(a, "nbytes", 0)) for a in tree.flatten(self.structure)
+                   if a is not None)
+
     def device_arrays(self):
         """(x, y, sample_weight) as device arrays, transferred once."""
         if self._device is None:

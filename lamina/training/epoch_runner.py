@@ -5,6 +5,8 @@ one compiled loop; the logs of each step come back stacked when a callback wants
 batch, so batch hooks still see every batch. Other sources run one jitted step a batch.
 """
 
+import os
+
 import jax
 import numpy as np
 
@@ -66,7 +68,9 @@ class EpochRunner:
         wants the latest logs after each chunk. chunk: steps per compiled call.
         sync(state): writes the state back into the Variables before hooks run.
         """
-        if isinstance(data, ArrayData) and not self.run_eagerly:
+        self.last_state = state
+        if isinstance(data, ArrayData) and not self.run_eagerly and \
+                data.nbytes <= device_data_limit():
             return self._run_arrays(state, data, callbacks, every_batch, sparse, chunk, rng, sync)
         return self._run_batches(state, data, callbacks, every_batch, sparse, rng, sync)
 
@@ -98,6 +102,7 @@ class EpochRunner:
             while done < full:
                 k = min(chunk, full - done, self._until_boundary(callbacks, done))
                 state, stacked = loop(state, device, perm, np.int32(done), np.int32(k))
+                self.last_state = state
                 final = to_host_logs(self.logs_fn_jit()(state[3]), self.order) if sparse and not every_batch else None
                 self._deliver(callbacks, done, k, stacked if every_batch else None, state, sync,
                               final)
@@ -109,6 +114,7 @@ class EpochRunner:
             step = self._jitted(("tail_step",), lambda: jax.jit(
                 lambda s, d, p: self.step(s, gather_batch(d, p, 0, p.shape[0]))))
             state = step(state, device, tail)
+            self.last_state = state
             if every_batch or sparse:
                 logs = to_host_logs(self.logs_fn_jit()(state[3]), self.order)
                 sync(state)
@@ -148,6 +154,7 @@ class EpochRunner:
             if every_batch or sparse:
                 getattr(callbacks, self.begin_hook)(count)
             state = step(state, batch)
+            self.last_state = state
             if every_batch or sparse:
                 sync(state)
                 getattr(callbacks, self.end_hook)(count, to_host_logs(logs_fn(state[3]), self.order))
@@ -157,6 +164,12 @@ class EpochRunner:
         if hasattr(data, "on_epoch_end"):
             data.on_epoch_end()
         return state, count
+
+
+def device_data_limit():
+    """Bytes of in-memory training data kept on the device (default 2 GiB; env
+    LAMINA_DEVICE_DATA_LIMIT). Larger arrays are fed batch by batch from the host."""
+    return int(os.environ.get("LAMINA_DEVICE_DATA_LIMIT", 2 * 1024**3))
 
 
 def _as_input(x):

@@ -307,6 +307,12 @@ class Trainer:
                 state = self._gather_state(fns)
                 if self.stop_training:
                     break
+        except BaseException:
+            # Interrupted (Ctrl-C, an error in a callback...): keep the weights of the last
+            # completed steps, as Keras does, instead of those from before the epoch.
+            if getattr(runner, "last_state", None) is not None:
+                sync(runner.last_state)
+            raise
         finally:
             self._in_fit = False
         if getattr(self.optimizer, "use_ema", False):

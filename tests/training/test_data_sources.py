@@ -228,3 +228,34 @@ def test_predict_caches_do_not_change_weights_lists():
     model(np.zeros((2, 6), "float32"))
     assert [w.path for w in model.weights] == names
     assert len(model.non_trainable_variables) == 0
+
+
+def test_large_arrays_are_fed_from_the_host(monkeypatch):
+    """Above the device-data limit the same training runs batch by batch from the host."""
+    x, y = _data()
+    base = _model()
+    ref = _model()
+    ref.set_weights(base.get_weights())
+    h_ref = _run_arrays(ref, x, y)
+    monkeypatch.setenv("LAMINA_DEVICE_DATA_LIMIT", "1000")
+    model = _model()
+    model.set_weights(base.get_weights())
+    h = _run_arrays(model, x, y)
+    np.testing.assert_allclose(h.history["loss"], h_ref.history["loss"], rtol=1e-5)
+    for a, b in zip(ref.get_weights(), model.get_weights()):
+        np.testing.assert_allclose(b, a, atol=1e-5)
+
+
+def test_interrupted_fit_keeps_the_weights_of_completed_steps():
+    x, y = _data()
+    model = _model()
+    before = model.get_weights()
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 3:
+                raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, y, batch_size=16, epochs=1, callbacks=[Interrupt()], verbose=0)
+    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
