@@ -19,7 +19,7 @@ from lamina.random.seed_generator import make_default_seed
 from lamina.training import data_adapter
 from lamina.training.compile_utils import (
     CompileLoss, CompileMetrics, flatten_targets, output_structure_names)
-from lamina.training.epoch_runner import EpochRunner, to_host_logs
+from lamina.training.epoch_runner import EpochRunner, device_data_limit, to_host_logs
 from lamina.training.step_functions import StepFunctions, make_loop, make_predict_loop
 
 
@@ -423,7 +423,7 @@ class Trainer:
         outputs = []
         every_batch = bool(cbs.batch_consumers("predict")[0])  # hooks see each batch's outputs
         if isinstance(data, data_adapter.ArrayData) and not self.run_eagerly_predict() \
-                and not every_batch:
+                and not every_batch and data.nbytes <= device_data_limit():
             result = self._predict_arrays(data, tv, ntv, predict_fn, cbs)
         else:
             fn = predict_fn if self.run_eagerly_predict() else self._cached(
