@@ -37,6 +37,22 @@ from lamina.layers.pooling import (
     MaxPooling2D,
     MaxPooling3D,
 )
+from lamina.layers.preprocessing import (
+    CategoryEncoding,
+    CenterCrop,
+    Discretization,
+    IntegerLookup,
+    Normalization,
+    RandomBrightness,
+    RandomContrast,
+    RandomCrop,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+    Rescaling,
+    Resizing,
+)
 from lamina.layers.regularization import (
     Dropout,
     GaussianDropout,
