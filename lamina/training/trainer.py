@@ -5,7 +5,6 @@ into the Variables before any callback hook runs and when the call ends.
 """
 
 import math
-import sys
 
 import jax
 import jax.numpy as jnp
@@ -19,11 +18,14 @@ from lamina.random.seed_generator import make_default_seed
 from lamina.training import data_adapter
 from lamina.training.compile_utils import (
     CompileLoss, CompileMetrics, flatten_targets, output_structure_names)
-from lamina.training.epoch_runner import EpochRunner, device_data_limit, to_host_logs
-from lamina.training.step_functions import StepFunctions, make_loop, make_predict_loop
+from lamina.training.epoch_runner import EpochRunner, to_host_logs
+from lamina.training.predictor import Predictor
+from lamina.training.step_functions import StepFunctions, make_loop
+from lamina.training.train_utils import (
+    num_rows, overrides, should_validate, spec, structure_key, verbose_level)
 
 
-class Trainer:
+class Trainer(Predictor):
     def __init__(self):
         self.compiled = False
         self.optimizer = None
@@ -139,13 +141,13 @@ class Trainer:
         shapes = tree.map_structure(lambda a: (None,) + tuple(np.shape(a))[1:], x)
         self.build(shapes)
         if not self.built:
-            jax.eval_shape(lambda v: self(v), tree.map_structure(_spec, x))
+            jax.eval_shape(lambda v: self(v), tree.map_structure(spec, x))
 
-    def _output_spec(self, x):
+    def _outputspec(self, x):
         """Shapes/dtypes of the model's outputs for inputs like `x` (cached per signature)."""
-        specs = tree.map_structure(_spec, x)
+        specs = tree.map_structure(spec, x)
         leaves, treedef = jax.tree_util.tree_flatten(specs)
-        key = (_structure_key(self), treedef, tuple((s.shape, s.dtype) for s in leaves))
+        key = (structure_key(self), treedef, tuple((s.shape, s.dtype) for s in leaves))
         cache = self.__dict__.setdefault("_output_spec_cache", {})
         if key not in cache:
             tv = [v._value for v in self.trainable_variables]
@@ -157,10 +159,10 @@ class Trainer:
     def _prepare(self, x, y):
         """Build model, losses, metrics and optimizer for batches shaped like (x, y)."""
         self._ensure_built(x)
-        key = (id(self.optimizer), _structure_key(self))
+        key = (id(self.optimizer), structure_key(self))
         if self._setup is not None and self._setup[0] == key:
             return self._setup[1]
-        y_pred_spec = self._output_spec(x)
+        y_pred_spec = self._outputspec(x)
         names = output_structure_names(self, y_pred_spec)
         pred_shapes = [tuple(s.shape) for s in flatten_targets(y_pred_spec, names, "predictions")]
         true_flat = flatten_targets(y, names, "y") if y is not None else [None] * len(names)
@@ -177,7 +179,7 @@ class Trainer:
             self._compile_metrics.build(names, true_shapes, pred_shapes, losses)
             for (i, metric, _, _) in self._compile_metrics.entries:
                 if not metric.built and true_flat[i] is not None:
-                    metric.ensure_built(_spec(true_flat[i]),
+                    metric.ensure_built(spec(true_flat[i]),
                                         jax.ShapeDtypeStruct(pred_shapes[i], "float32"))
         trainable = self.trainable_variables
         if not self.optimizer.built:
@@ -188,8 +190,8 @@ class Trainer:
                 "built (a layer was frozen or unfrozen, or layers were added). Call compile() "
                 "again before training.")
         trackers = [(self._loss_tracker, None)] + list(self._output_loss_trackers)
-        custom = _overrides(self, "train_step") or _overrides(self, "test_step")
-        if _overrides(self, "metrics") or custom:
+        custom = overrides(self, "train_step") or overrides(self, "test_step")
+        if overrides(self, "metrics") or custom:
             metric_objs = list(self.metrics)  # the order a user's train_step slices
         else:
             metric_objs = [t for t, _ in trackers] + (
@@ -218,10 +220,10 @@ class Trainer:
 
     def _runner(self, fns, mode):
         if mode == "train":
-            step = fns.custom_train_step if _overrides(self, "train_step") else fns.train_step
+            step = fns.custom_train_step if overrides(self, "train_step") else fns.train_step
             hooks = ("on_train_batch_begin", "on_train_batch_end")
         else:
-            step = fns.custom_test_step if _overrides(self, "test_step") else fns.test_step
+            step = fns.custom_test_step if overrides(self, "test_step") else fns.test_step
             hooks = ("on_test_batch_begin", "on_test_batch_end")
         cache = self._jit_cache.setdefault(mode, {})
         return EpochRunner(step, fns.logs, cache, make_loop, hooks, run_eagerly=self.run_eagerly,
@@ -249,7 +251,7 @@ class Trainer:
             validation_batch_size=None, validation_freq=1):
         """Train for `epochs` epochs; returns the History (see Keras's Model.fit)."""
         self._assert_compiled("fit")
-        verbose = _verbose(verbose)
+        verbose = verbose_level(verbose)
         data = data_adapter.make_data(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
                                       class_weight, what="fit")
         val_data = None
@@ -300,7 +302,7 @@ class Trainer:
                 logs = to_host_logs(runner.logs_fn_jit()(state[3]) if not self.run_eagerly
                                     else fns.logs(state[3]), fns.log_names)
                 sync(state)
-                if val_data is not None and _should_validate(epoch, validation_freq):
+                if val_data is not None and should_validate(epoch, validation_freq):
                     val_logs = self._evaluate_data(val_data, cbs, fns, in_fit=True)
                     logs.update({"val_" + k: v for k, v in val_logs.items()})
                 cbs.on_epoch_end(epoch, logs)
@@ -345,7 +347,7 @@ class Trainer:
             return
         from lamina.training.compile_utils import _is_sparse_loss
 
-        y_pred_spec = self._output_spec(x)
+        y_pred_spec = self._outputspec(x)
         names = self._compile_loss.output_names
         preds = flatten_targets(y_pred_spec, names, "predictions")
         targets = flatten_targets(data.y, names, "y")
@@ -367,7 +369,7 @@ class Trainer:
                  steps=None, callbacks=None, return_dict=False):
         """Loss and metrics on the data: a scalar, a list in `metrics_names` order, or a dict."""
         self._assert_compiled("evaluate")
-        verbose = _verbose(verbose)
+        verbose = verbose_level(verbose)
         data = data_adapter.make_data(x, y, sample_weight, batch_size, steps, False,
                                       what="evaluate")
         first_x, first_y = self._peek(data)
@@ -402,138 +404,11 @@ class Trainer:
         return logs
 
     # -- predict -------------------------------------------------------------------------
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
-        """Outputs for `x` as NumPy arrays, in the model's output structure."""
-        verbose = _verbose(verbose)
-        if not callbacks and not verbose and steps is None and not self.run_eagerly_predict():
-            small = self._predict_small(x, batch_size or 32)
-            if small is not None:
-                return small
-        data = data_adapter.make_data(x, None, None, batch_size, steps, False, what="predict")
-        first_x, _ = self._peek(data)
-        self._ensure_built(first_x)
-        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
-                           epochs=1, steps=getattr(data, "steps", None))
-        trainable, non_trainable = self._variable_lists() if hasattr(self, "_variable_lists") \
-            else (self.trainable_variables, self.non_trainable_variables)
-        tv = [v._value for v in trainable]
-        ntv = [v._value for v in non_trainable]
-        predict_fn = self._predict_fn()
-        cbs.on_predict_begin()
-        outputs = []
-        every_batch = bool(cbs.batch_consumers("predict")[0])  # hooks see each batch's outputs
-        if isinstance(data, data_adapter.ArrayData) and not self.run_eagerly_predict() \
-                and not every_batch and data.nbytes <= device_data_limit():
-            result = self._predict_arrays(data, tv, ntv, predict_fn, cbs)
-        else:
-            fn = predict_fn if self.run_eagerly_predict() else self._cached(
-                "predict_step", lambda: jax.jit(predict_fn))
-            if isinstance(data, data_adapter.ArrayData):
-                bs = data.batch_size
-                batches = ((data.host_batch(np.arange(i * bs, min((i + 1) * bs, data.num_samples)))[0],)
-                           for i in range(data.steps))
-            else:
-                batches = data.batches(np.random.default_rng(0))
-            for i, batch in enumerate(batches):
-                cbs.on_predict_batch_begin(i)
-                out = fn(tv, ntv, tree.map_structure(data_adapter.to_array, batch[0]))
-                outputs.append(out)
-                cbs.on_predict_batch_end(i, {"outputs": jax.tree_util.tree_map(np.asarray, out)})
-            if not outputs:
-                raise ValueError("predict(): the data produced no batches.")
-            result = jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(a) for a in xs]),
-                                            *outputs)
-        cbs.on_predict_end()
-        return result
-
-    def _predict_small(self, x, batch_size):
-        """One jitted call for in-memory inputs that fit in one batch (no callbacks, silent):
-        the latency path of predict(one sample). None when `x` is not such an input."""
-        if not self.built:
-            return None
-        if isinstance(x, np.ndarray):  # the common case, checked cheaply
-            if x.ndim == 0 or not 0 < x.shape[0] <= batch_size:
-                return None
-            if x.dtype == np.float64:
-                x = x.astype(np.float32)
-        else:
-            leaves = tree.flatten(x) if isinstance(x, (list, tuple, dict)) else [x]
-            if not leaves or not all(isinstance(a, (np.ndarray, jax.Array)) and a.ndim > 0
-                                     for a in leaves):
-                return None
-            n = leaves[0].shape[0]
-            if not 0 < n <= batch_size or any(a.shape[0] != n for a in leaves):
-                return None
-            x = tree.map_structure(lambda a: a.astype(np.float32) if a.dtype == np.float64 else a, x)
-        key = _structure_key(self)
-        fast = self.__dict__.get("_predict_fast")
-        if fast is None or fast[0] != key:
-            trainable, non_trainable = self._variable_lists()
-            predict_fn = self._predict_fn()
-            split = len(trainable)
-            step = jax.jit(lambda values, v: predict_fn(values[:split], values[split:], v))
-            fast = (key, trainable + non_trainable, step)
-            self.__dict__["_predict_fast"] = fast
-        out = fast[2]([v._value for v in fast[1]], x)
-        return np.asarray(out) if isinstance(out, jax.Array) else \
-            jax.tree_util.tree_map(np.asarray, out)
-
-    def run_eagerly_predict(self):
-        return bool(getattr(self, "run_eagerly", False))
-
-    def _cached(self, key, build):
-        cache = self._jit_cache.setdefault("predict", {})
-        fn = cache.get(key)
-        if fn is None:
-            fn = cache[key] = build()
-        return fn
-
-    def _predict_fn(self):
-        model = self
-        custom = _overrides(self, "predict_step")
-
-        def predict_fn(tv, ntv, x):
-            if custom:
-                return model.predict_step((tv, ntv), (x,))
-            y, _ = model.stateless_call(tv, ntv, x, training=False)
-            return y
-
-        return self._cached(("fn", _structure_key(self)), lambda: predict_fn)
-
-    def _predict_arrays(self, data, tv, ntv, predict_fn, cbs):
-        rows = min(data.num_samples, data.steps * data.batch_size)
-        bs = data.batch_size
-        if _rows_independent(self):
-            # Each row's output depends on that row only, so bigger compute batches give
-            # the same predictions with better matmul efficiency.
-            bs = max(bs, PREDICT_COMPUTE_BATCH)
-        full = rows // bs
-        x = data.x
-        pieces = []
-        if full:
-            xd = tree.map_structure(lambda a: jax.device_put(a[: full * bs]) if not isinstance(
-                a, jax.Array) else a[: full * bs], x)
-            spec = jax.eval_shape(predict_fn, tv, ntv, tree.map_structure(
-                lambda a: jax.ShapeDtypeStruct((bs,) + a.shape[1:], a.dtype), xd))
-            out = jax.tree_util.tree_map(lambda s: jnp.zeros((full * bs,) + s.shape[1:], s.dtype), spec)
-            loop = self._cached(("loop", bs, _structure_key(self)),
-                                lambda: make_predict_loop(predict_fn, bs))
-            pieces.append(loop(tv, ntv, xd, np.int32(full), out))
-        if rows > full * bs:
-            tail = tree.map_structure(lambda a: a[full * bs: rows], x)
-            step = self._cached("predict_step", lambda: jax.jit(predict_fn))
-            pieces.append(step(tv, ntv, tree.map_structure(data_adapter.to_array, tail)))
-        cbs.on_predict_batch_end(data.steps - 1, {})
-        if len(pieces) == 1:
-            return jax.tree_util.tree_map(np.asarray, pieces[0])
-        return jax.tree_util.tree_map(lambda a, b: np.concatenate([np.asarray(a), np.asarray(b)]),
-                                      *pieces)
-
     # -- single batches --------------------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on one batch; returns the loss and metrics for that batch."""
         self._assert_compiled("train_on_batch")
-        data = data_adapter.ArrayData(x, y, sample_weight, batch_size=_num_rows(x),
+        data = data_adapter.ArrayData(x, y, sample_weight, batch_size=num_rows(x),
                                       class_weight=class_weight, what="train_on_batch")
         fns = self._prepare(data.x, data.y)
         state = self._reset_metric_state(fns, self._gather_state(fns))
@@ -545,7 +420,7 @@ class Trainer:
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._assert_compiled("test_on_batch")
-        data = data_adapter.ArrayData(x, y, sample_weight, batch_size=_num_rows(x),
+        data = data_adapter.ArrayData(x, y, sample_weight, batch_size=num_rows(x),
                                       what="test_on_batch")
         fns = self._prepare(data.x, data.y)
         state = self._reset_metric_state(fns, self._gather_state(fns))
@@ -556,7 +431,7 @@ class Trainer:
         return self._batch_result(fns, state, return_dict)
 
     def predict_on_batch(self, x):
-        return self.predict(x, batch_size=_num_rows(x), verbose=0)
+        return self.predict(x, batch_size=num_rows(x), verbose=0)
 
     def _batch_result(self, fns, state, return_dict):
         logs = to_host_logs(fns.logs(state[3]), fns.log_names)
@@ -565,63 +440,3 @@ class Trainer:
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-
-def _dtype_of(a):
-    dtype = getattr(a, "dtype", None)
-    return dtype if dtype is not None else np.asarray(a).dtype
-
-
-PREDICT_COMPUTE_BATCH = 256
-
-
-def _rows_independent(model):
-    """True when every layer is a lamina built-in whose inference output for a row depends
-    on that row alone (so predict may regroup rows into bigger compute batches)."""
-    from lamina.core.op_layer import OpLayer
-    from lamina.layers.core import Lambda
-    from lamina.models.functional import Functional
-    from lamina.models.sequential import Sequential
-
-    for layer in model._flatten_layers():
-        cls = type(layer)
-        if cls in (Functional, Sequential):
-            continue
-        if isinstance(layer, (OpLayer, Lambda)) or not cls.__module__.startswith("lamina.layers."):
-            return False
-    return True
-
-
-def _overrides(model, name):
-    """Whether the model's class redefines Trainer's `name` (a step or `metrics`)."""
-    return getattr(type(model), name) is not getattr(Trainer, name)
-
-
-def _spec(a):
-    return jax.ShapeDtypeStruct(np.shape(a), _dtype_of(a))
-
-
-def _num_rows(x):
-    leaves = [l for l in tree.flatten(x) if l is not None]
-    if not leaves:
-        raise ValueError("Expected at least one input array.")
-    return int(np.shape(leaves[0])[0])
-
-
-def _structure_key(model):
-    from lamina.core.layer import structure_version
-
-    return structure_version()
-
-
-def _verbose(verbose):
-    if verbose == "auto":
-        return 1
-    if verbose not in (0, 1, 2):
-        raise ValueError(f"verbose must be 'auto', 0, 1 or 2; got {verbose!r}.")
-    return verbose
-
-
-def _should_validate(epoch, freq):
-    if isinstance(freq, int):
-        return (epoch + 1) % freq == 0
-    return (epoch + 1) in freq

@@ -199,7 +199,7 @@ def test_predict_structures():
 
 
 def test_predict_regroups_rows_only_for_row_independent_models():
-    from lamina.training.trainer import _rows_independent
+    from lamina.training.predictor import _rows_independent
 
     x, _ = _data(n=600)
     model = _model()

@@ -1,0 +1,165 @@
+"""Predictor: `predict`, mixed into Trainer.
+
+In-memory inputs go to the device once and run through a compiled loop; one small batch is
+one cached jitted call (the latency path); rows are regrouped into bigger compute batches
+when every layer is row-independent.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from lamina.callbacks.callback_list import CallbackList
+from lamina.core import tree
+from lamina.training import data_adapter
+from lamina.training.epoch_runner import device_data_limit
+from lamina.training.step_functions import make_predict_loop
+from lamina.training.train_utils import overrides, structure_key, verbose_level
+
+class Predictor:
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Outputs for `x` as NumPy arrays, in the model's output structure."""
+        verbose = verbose_level(verbose)
+        if not callbacks and not verbose and steps is None and not self.run_eagerly_predict():
+            small = self._predict_small(x, batch_size or 32)
+            if small is not None:
+                return small
+        data = data_adapter.make_data(x, None, None, batch_size, steps, False, what="predict")
+        first_x, _ = self._peek(data)
+        self._ensure_built(first_x)
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                           epochs=1, steps=getattr(data, "steps", None))
+        trainable, non_trainable = self._variable_lists() if hasattr(self, "_variable_lists") \
+            else (self.trainable_variables, self.non_trainable_variables)
+        tv = [v._value for v in trainable]
+        ntv = [v._value for v in non_trainable]
+        predict_fn = self._predict_fn()
+        cbs.on_predict_begin()
+        outputs = []
+        every_batch = bool(cbs.batch_consumers("predict")[0])  # hooks see each batch's outputs
+        if isinstance(data, data_adapter.ArrayData) and not self.run_eagerly_predict() \
+                and not every_batch and data.nbytes <= device_data_limit():
+            result = self._predict_arrays(data, tv, ntv, predict_fn, cbs)
+        else:
+            fn = predict_fn if self.run_eagerly_predict() else self._cached(
+                "predict_step", lambda: jax.jit(predict_fn))
+            if isinstance(data, data_adapter.ArrayData):
+                bs = data.batch_size
+                batches = ((data.host_batch(np.arange(i * bs, min((i + 1) * bs, data.num_samples)))[0],)
+                           for i in range(data.steps))
+            else:
+                batches = data.batches(np.random.default_rng(0))
+            for i, batch in enumerate(batches):
+                cbs.on_predict_batch_begin(i)
+                out = fn(tv, ntv, tree.map_structure(data_adapter.to_array, batch[0]))
+                outputs.append(out)
+                cbs.on_predict_batch_end(i, {"outputs": jax.tree_util.tree_map(np.asarray, out)})
+            if not outputs:
+                raise ValueError("predict(): the data produced no batches.")
+            result = jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(a) for a in xs]),
+                                            *outputs)
+        cbs.on_predict_end()
+        return result
+
+    def _predict_small(self, x, batch_size):
+        """One jitted call for in-memory inputs that fit in one batch (no callbacks, silent):
+        the latency path of predict(one sample). None when `x` is not such an input."""
+        if not self.built:
+            return None
+        if isinstance(x, np.ndarray):  # the common case, checked cheaply
+            if x.ndim == 0 or not 0 < x.shape[0] <= batch_size:
+                return None
+            if x.dtype == np.float64:
+                x = x.astype(np.float32)
+        else:
+            leaves = tree.flatten(x) if isinstance(x, (list, tuple, dict)) else [x]
+            if not leaves or not all(isinstance(a, (np.ndarray, jax.Array)) and a.ndim > 0
+                                     for a in leaves):
+                return None
+            n = leaves[0].shape[0]
+            if not 0 < n <= batch_size or any(a.shape[0] != n for a in leaves):
+                return None
+            x = tree.map_structure(lambda a: a.astype(np.float32) if a.dtype == np.float64 else a, x)
+        key = structure_key(self)
+        fast = self.__dict__.get("_predict_fast")
+        if fast is None or fast[0] != key:
+            trainable, non_trainable = self._variable_lists()
+            predict_fn = self._predict_fn()
+            split = len(trainable)
+            step = jax.jit(lambda values, v: predict_fn(values[:split], values[split:], v))
+            fast = (key, trainable + non_trainable, step)
+            self.__dict__["_predict_fast"] = fast
+        out = fast[2]([v._value for v in fast[1]], x)
+        return np.asarray(out) if isinstance(out, jax.Array) else \
+            jax.tree_util.tree_map(np.asarray, out)
+
+    def run_eagerly_predict(self):
+        return bool(getattr(self, "run_eagerly", False))
+
+    def _cached(self, key, build):
+        cache = self._jit_cache.setdefault("predict", {})
+        fn = cache.get(key)
+        if fn is None:
+            fn = cache[key] = build()
+        return fn
+
+    def _predict_fn(self):
+        model = self
+        custom = overrides(self, "predict_step")
+
+        def predict_fn(tv, ntv, x):
+            if custom:
+                return model.predict_step((tv, ntv), (x,))
+            y, _ = model.stateless_call(tv, ntv, x, training=False)
+            return y
+
+        return self._cached(("fn", structure_key(self)), lambda: predict_fn)
+
+    def _predict_arrays(self, data, tv, ntv, predict_fn, cbs):
+        rows = min(data.num_samples, data.steps * data.batch_size)
+        bs = data.batch_size
+        if _rows_independent(self):
+            # Each row's output depends on that row only, so bigger compute batches give
+            # the same predictions with better matmul efficiency.
+            bs = max(bs, PREDICT_COMPUTE_BATCH)
+        full = rows // bs
+        x = data.x
+        pieces = []
+        if full:
+            xd = tree.map_structure(lambda a: jax.device_put(a[: full * bs]) if not isinstance(
+                a, jax.Array) else a[: full * bs], x)
+            spec = jax.eval_shape(predict_fn, tv, ntv, tree.map_structure(
+                lambda a: jax.ShapeDtypeStruct((bs,) + a.shape[1:], a.dtype), xd))
+            out = jax.tree_util.tree_map(lambda s: jnp.zeros((full * bs,) + s.shape[1:], s.dtype), spec)
+            loop = self._cached(("loop", bs, structure_key(self)),
+                                lambda: make_predict_loop(predict_fn, bs))
+            pieces.append(loop(tv, ntv, xd, np.int32(full), out))
+        if rows > full * bs:
+            tail = tree.map_structure(lambda a: a[full * bs: rows], x)
+            step = self._cached("predict_step", lambda: jax.jit(predict_fn))
+            pieces.append(step(tv, ntv, tree.map_structure(data_adapter.to_array, tail)))
+        cbs.on_predict_batch_end(data.steps - 1, {})
+        if len(pieces) == 1:
+            return jax.tree_util.tree_map(np.asarray, pieces[0])
+        return jax.tree_util.tree_map(lambda a, b: np.concatenate([np.asarray(a), np.asarray(b)]),
+                                      *pieces)
+
+
+PREDICT_COMPUTE_BATCH = 256
+
+
+def _rows_independent(model):
+    """True when every layer is a lamina built-in whose inference output for a row depends
+    on that row alone (so predict may regroup rows into bigger compute batches)."""
+    from lamina.core.op_layer import OpLayer
+    from lamina.layers.core import Lambda
+    from lamina.models.functional import Functional
+    from lamina.models.sequential import Sequential
+
+    for layer in model._flatten_layers():
+        cls = type(layer)
+        if cls in (Functional, Sequential):
+            continue
+        if isinstance(layer, (OpLayer, Lambda)) or not cls.__module__.startswith("lamina.layers."):
+            return False
+    return True
