@@ -3,6 +3,7 @@ from lamina.core.layer import Layer
 from lamina.layers.conv import Conv1D, Conv2D, Conv3D
 from lamina.layers.core import Activation, Dense, Identity, Lambda
 from lamina.layers.embedding import Embedding
+from lamina.layers.masking import Masking
 from lamina.layers.input_layer import Input, InputLayer
 from lamina.layers.merging import (
     Add,
