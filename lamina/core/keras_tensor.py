@@ -15,6 +15,7 @@ class KerasTensor:
         self.name = name or naming.auto_name("keras_tensor")
         self._keras_history = None
         self._node = None
+        self._keras_mask = None  # a boolean KerasTensor when the value has a Keras mask
 
     @property
     def ndim(self):

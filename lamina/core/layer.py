@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.backend.dtypes import standardize_dtype
-from lamina.core import call_context, naming, tree
+from lamina.core import call_context, masking, naming, tree
 from lamina.core.input_spec import assert_input_compatibility
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.node import Node
@@ -104,7 +104,8 @@ class Layer:
         self.autocast = autocast
         self.built = False
         self.input_spec = None
-        self.supports_masking = False
+        # Keras: a layer that defines compute_mask supports masking unless it says otherwise.
+        self.supports_masking = type(self).compute_mask is not Layer.compute_mask
         self._inbound_nodes = []
         self._outbound_nodes = []
         self._own_trainable = []
@@ -446,13 +447,23 @@ class Layer:
     def _symbolic_call(self, args, kwargs):
         if "training" in kwargs and not self._call_accepts("training"):
             kwargs = {k: v for k, v in kwargs.items() if k != "training"}
+        # The inputs' masks are passed for inference only: the node records the call as
+        # written, and a running model passes the masks again (lamina/core/masking.py).
+        mask_kwargs, previous_mask = masking.mask_arguments(self, args, kwargs, masking.symbolic_mask)
+        first = args[0] if args else next(iter(kwargs.values()))
         with naming.name_scope(self.name):
             if not self.built:
                 self._maybe_build(args, kwargs)
-            self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
-            outputs = self.compute_output_spec(*args, **kwargs)
+            self._check_input_spec(first)
+            outputs = self.compute_output_spec(*args, **{**kwargs, **mask_kwargs})
+            masking.record_output_masks(self, outputs, first, previous_mask)
         Node(self, args, kwargs, outputs)
         return outputs
+
+    def compute_mask(self, inputs, previous_mask=None):
+        """The mask of the outputs, for a layer with `supports_masking`: by default the
+        mask of the inputs, unchanged."""
+        return previous_mask
 
     def compute_output_shape(self, input_shape):
         """Output shape(s) for `input_shape`; default infers them by tracing `call`."""

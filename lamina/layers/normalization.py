@@ -130,6 +130,7 @@ class LayerNormalization(Layer):
         self.axis = axis
         self.epsilon = float(epsilon)
         self.center, self.scale, self.rms_scaling = center, scale, rms_scaling
+        self.supports_masking = True
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.beta_regularizer = regularizers.get(beta_regularizer)

@@ -139,7 +139,24 @@ class BaseGlobalPooling(Layer):
 
 
 class GlobalAveragePooling1D(BaseGlobalPooling):
+    """Mean over the steps; with a (batch, steps) `mask`, over the masked-in steps only."""
+
     rank, mode = 1, "average"
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return super().call(inputs)
+        axis = self._axes()[0]
+        weights = jnp.expand_dims(mask, 2 if axis == 1 else 1).astype(inputs.dtype)
+        total = jnp.sum(jnp.where(weights > 0, inputs, 0), axis=axis, keepdims=self.keepdims)
+        return total / jnp.sum(weights, axis=axis, keepdims=self.keepdims)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
 
 class GlobalAveragePooling2D(BaseGlobalPooling):

@@ -20,6 +20,7 @@ class Dropout(Layer):
         self.noise_shape = tuple(noise_shape) if noise_shape is not None else None
         self.seed = seed
         self.seed_generator = SeedGenerator(seed) if rate > 0 else None
+        self.supports_masking = True
         self.built = True
 
     def _mask_shape(self, inputs):
@@ -89,6 +90,7 @@ class GaussianNoise(Layer):
         self.stddev = float(stddev)
         self.seed = seed
         self.seed_generator = SeedGenerator(seed)
+        self.supports_masking = True
         self.built = True
 
     def call(self, inputs, training=False):
@@ -112,6 +114,7 @@ class GaussianDropout(Layer):
         self.rate = float(rate)
         self.seed = seed
         self.seed_generator = SeedGenerator(seed)
+        self.supports_masking = True
         self.built = True
 
     def call(self, inputs, training=False):

@@ -5,7 +5,7 @@ import collections
 import jax.numpy as jnp
 import numpy as np
 
-from lamina.core import tree
+from lamina.core import masking, tree
 from lamina.core.keras_tensor import KerasTensor
 from lamina.layers.input_layer import InputLayer
 from lamina.models.model import Model
@@ -18,6 +18,8 @@ def _describe(structure):
 class Functional(Model):
     """`Model(inputs=..., outputs=...)`: inputs and outputs are KerasTensors, or lists,
     tuples or dicts of them. Calling it runs the recorded layer calls in order."""
+
+    _propagates_masks = True  # output masks come from the graph (lamina/core/masking.py)
 
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
@@ -40,6 +42,7 @@ class Functional(Model):
         if len({id(t) for t in self.inputs}) != len(self.inputs):
             raise ValueError(f"Model '{self.name}': the same input tensor is listed twice in `inputs`.")
         self._nodes, self._graph_layers = self._build_graph()
+        self._records_masks = masking.graph_records_masks(self._nodes)
         self._check_unique_names()
         self.built = True
 
@@ -178,15 +181,31 @@ class Functional(Model):
         return x
 
     def call(self, inputs, training=None, mask=None):
+        request = masking.claim_request(self)
+        outputs, output_masks = self._run_graph(inputs, training, mask)
+        if request is not None:
+            request.masks = output_masks
+        return outputs
+
+    def _run_graph(self, inputs, training=None, mask=None):
+        """Run the recorded layer calls: `(outputs, output masks or None)`.
+
+        Masks travel beside the values in a dict by KerasTensor id, only when the graph
+        recorded masks or the caller passed `mask` (one per model input)."""
         flat = self._flatten_inputs(inputs)
-        values = {}
+        values, masks = {}, {}
         for i, (kt, x) in enumerate(zip(self.inputs, flat)):
             values[id(kt)] = self._check_and_cast(i, kt, x)
+        masking.store(masks, self.inputs, mask)
+        track = bool(masks) or self._records_masks
         for node in self._nodes:
             args, kwargs = node.map_arguments(values)
             if training is not None and "training" in kwargs:
                 kwargs["training"] = training  # the model's flag overrides one fixed at build
-            out = node.layer(*args, **kwargs)
+            if track:
+                out, out_masks = masking.call_node(node, args, kwargs, masks)
+            else:
+                out, out_masks = node.layer(*args, **kwargs), None
             flat_out = tree.flatten(out)
             if len(flat_out) != len(node.output_tensors):
                 raise ValueError(
@@ -194,7 +213,12 @@ class Functional(Model):
                     f"model '{self.name}', but {len(node.output_tensors)} when the model was built.")
             for t, v in zip(node.output_tensors, flat_out):
                 values[id(t)] = v
-        return tree.map_structure(lambda t: values[id(t)], self._outputs_struct)
+            masking.store(masks, node.output_tensors, out_masks)
+        outputs = tree.map_structure(lambda t: values[id(t)], self._outputs_struct)
+        output_masks = None
+        if masks:
+            output_masks = tree.map_structure(lambda t: masks.get(id(t)), self._outputs_struct)
+        return outputs, output_masks
 
     def compute_output_spec(self, *args, **kwargs):
         from lamina.core.layer import infer_output_spec
@@ -203,7 +227,9 @@ class Functional(Model):
             for i, (kt, x) in enumerate(zip(self.inputs, self._flatten_inputs(args[0]))):
                 if isinstance(x, KerasTensor):
                     self._check_shape(i, kt, x.shape)
-        return infer_output_spec(self.call, args, kwargs)
+        outputs, output_masks = infer_output_spec(self._run_graph, args, kwargs)
+        masking.attach(outputs, output_masks)
+        return outputs
 
     # -- config --------------------------------------------------------------
     def get_config(self):

@@ -2,6 +2,7 @@
 
 import contextlib
 
+from lamina.core import masking
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer
 from lamina.layers.input_layer import InputLayer
@@ -14,6 +15,8 @@ class Sequential(Model):
     Once the input shape is known (a leading `keras.Input`, `input_shape=` on the first
     layer, `build(input_shape)` or the first call) it is a functional graph underneath.
     """
+
+    _propagates_masks = True  # output masks come from the graph (lamina/core/masking.py)
 
     def __init__(self, layers=None, trainable=True, name=None):
         super().__init__(trainable=trainable, name=name)
@@ -163,9 +166,13 @@ class Sequential(Model):
         self.build((None,) + tuple(first.shape[1:]))
 
     def call(self, inputs, training=None, mask=None):
+        request = masking.claim_request(self)
         if self._functional is None:
             self._maybe_build((inputs,), {})
-        return self._functional.call(inputs, training=training)
+        outputs, output_masks = self._functional._run_graph(inputs, training=training, mask=mask)
+        if request is not None:
+            request.masks = output_masks
+        return outputs
 
     def compute_output_spec(self, *args, **kwargs):
         return self._functional.compute_output_spec(*args, **kwargs)
