@@ -15,11 +15,8 @@ class RandomContrast(RandomImageLayer):
 
     def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        if isinstance(factor, (tuple, list)):
-            self._lower, self._upper = factor_range(factor, "factor", 0.0, 1.0)
-        else:
-            _, f = factor_range(factor, "factor", 0.0, 1.0)
-            self._lower = self._upper = f
+        pair = factor if isinstance(factor, (tuple, list)) else (factor, factor)
+        self._lower, self._upper = factor_range(pair, "factor", 0.0, 1.0)
         self.factor = factor
         self.value_range = value_range_pair(value_range)
 
