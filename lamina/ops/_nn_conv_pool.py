@@ -8,6 +8,7 @@ import numpy as np
 
 from lamina.ops import _util
 from lamina.ops._conv_grad import conv_channels_last, conv_transpose_channels_last
+from lamina.ops._depthwise_taps import MAX_TAPS, depthwise_conv_taps
 from lamina.ops._util import to_float
 from lamina.ops.dispatch import op
 
@@ -81,10 +82,17 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     inputs, nd, fmt, strides, dilation, nums = _conv_setup(
         inputs, strides, dilation_rate, data_format, "depthwise_conv")
     kernel = jnp.asarray(kernel)
+    padding = _padding(padding, "depthwise_conv")
+    if _pymath.prod(kernel.shape[:-2]) <= MAX_TAPS:
+        # Same result as the grouped convolution, far faster on XLA:CPU (see _depthwise_taps).
+        dtype = jnp.result_type(inputs, kernel)
+        x = inputs.astype(dtype)
+        x = x if fmt == "channels_last" else jnp.moveaxis(x, 1, -1)
+        out = depthwise_conv_taps(x, kernel.astype(dtype), strides, padding, dilation)
+        return out if fmt == "channels_last" else jnp.moveaxis(out, -1, 1)
     in_ch = kernel.shape[-2]
     kernel = jnp.reshape(kernel, kernel.shape[:-2] + (1, in_ch * kernel.shape[-1]))
-    return _conv(inputs, kernel, strides, _padding(padding, "depthwise_conv"), nums,
-                 dilation, in_ch)
+    return _conv(inputs, kernel, strides, padding, nums, dilation, in_ch)
 
 
 @op
