@@ -42,6 +42,7 @@ from lamina.layers.preprocessing import (
     CategoryEncoding,
     CenterCrop,
     Discretization,
+    Hashing,
     IntegerLookup,
     Normalization,
     RandomBrightness,

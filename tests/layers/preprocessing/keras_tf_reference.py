@@ -21,6 +21,14 @@ def int_tokens():
     return np.array([4, 4, 4, 2, 2, 9, 9, 1, 0, -1, -1, -1, -1, 7, 7, 3, 12, 12, 5])
 
 
+def hash_values():
+    """Integers of every decimal length (1 to 11 characters, both signs)."""
+    spread = [(i * 2654435761) % 2 ** 32 - 2 ** 31 for i in range(40)]
+    return np.array([0, 5, -5, 42, -42, 999, -999, 1234, -1234, 99999, -31415, 271828,
+                     -1000000, 31415926, -27182818, 123456789, -987654321, 2147483647,
+                     -2147483648, 1000000000, -1000000000, 7777777] + spread, dtype="int64")
+
+
 def main():
     import keras
 
@@ -50,6 +58,7 @@ def main():
     for kw in (dict(num_bins=7), dict(num_bins=1000), dict(num_bins=5, mask_value=0),
                dict(num_bins=6, output_mode="multi_hot")):
         print("hashing", kw, np.asarray(layers.Hashing(**kw)(values)).tolist())
+    print("hashing many", np.asarray(layers.Hashing(2 ** 31 - 1)(hash_values())).tolist())
 
 
 if __name__ == "__main__":
