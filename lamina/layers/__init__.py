@@ -64,6 +64,13 @@ from lamina.layers.regularization import (
     SpatialDropout3D,
 )
 from lamina.layers.reshaping import Flatten, Permute, RepeatVector, Reshape
+from lamina.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from lamina.layers.conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
+from lamina.layers.cropping import Cropping1D, Cropping2D, Cropping3D
+from lamina.layers.depthwise_conv import (
+    DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D)
+from lamina.layers.padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
+from lamina.layers.upsampling import UpSampling1D, UpSampling2D, UpSampling3D
 
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
 MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
@@ -72,3 +79,6 @@ GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D = (
     GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D)
 GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = (
     GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D)
+Convolution1DTranspose, Convolution2DTranspose, Convolution3DTranspose = (
+    Conv1DTranspose, Conv2DTranspose, Conv3DTranspose)
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
