@@ -39,6 +39,14 @@ ARGS = {
     "PolynomialDecay": ((0.1, 100), {}), "CosineDecay": ((0.1, 100), {}),
     "CosineDecayRestarts": ((0.1, 100), {}),
     "Adam": ((), {"learning_rate": 0.01, "amsgrad": True}), "SGD": ((0.1,), {"momentum": 0.5}),
+    "CategoryEncoding": ((4,), {"output_mode": "count"}), "CenterCrop": ((3, 4), {}),
+    "Discretization": ((), {"bin_boundaries": [0.0, 1.5]}), "Hashing": ((8,), {}),
+    "IntegerLookup": ((), {"vocabulary": [3, 1, 2]}), "Normalization": ((), {"axis": (1, 2)}),
+    "RandomBrightness": ((0.2,), {"seed": 3}), "RandomContrast": ((0.3,), {}),
+    "RandomCrop": ((3, 4), {"seed": 5}), "RandomFlip": (("vertical",), {"seed": 2}),
+    "RandomRotation": ((0.1,), {"fill_mode": "constant"}), "RandomTranslation": ((0.1, 0.2), {}),
+    "RandomZoom": ((0.2,), {}), "Rescaling": ((1 / 255.0,), {"offset": -1.0}),
+    "Resizing": ((5, 6), {"interpolation": "nearest"}),
 }
 SKIP = {"Layer", "InputSpec", "Lambda", "Loss", "Metric", "MeanMetricWrapper", "Optimizer",
         "LearningRateSchedule", "Initializer", "Regularizer", "Constraint"}
@@ -84,7 +92,10 @@ def test_config_round_trips_with_keras(family, name):
     assert type(again) is lcls
     assert _plain(again.get_config()) == _plain(obj.get_config())
     # Keras's config -> lamina -> Keras gives Keras's config back.
-    kobj = kcls(*args, **kwargs)
+    try:
+        kobj = kcls(*args, **kwargs)
+    except ImportError as error:  # Keras's Hashing and IntegerLookup need TensorFlow
+        pytest.skip(f"Keras cannot build {name} here: {error}")
     kconfig = keras.saving.serialize_keras_object(kobj)
     lobj = lamina.saving.deserialize_keras_object(kconfig)
     assert type(lobj) is lcls

@@ -89,7 +89,9 @@ class Discretization(Layer):
         return KerasTensor(self.compute_output_shape(inputs.shape), dtype=self.output_dtype)
 
     def get_config(self):
-        return {**super().get_config(), "bin_boundaries": self.bin_boundaries,
+        config = super().get_config()
+        config.pop("trainable", None)  # Keras's Discretization takes no `trainable`
+        return {**config, "bin_boundaries": self.bin_boundaries,
                 "num_bins": self.num_bins, "epsilon": self.epsilon,
                 "output_mode": self.output_mode, "sparse": self.sparse}
 
