@@ -1,0 +1,7 @@
+from lamina.layers.recurrent.gru import GRU, GRUCell
+from lamina.layers.recurrent.lstm import LSTM, LSTMCell
+from lamina.layers.recurrent.rnn import RNN
+from lamina.layers.recurrent.simple_rnn import SimpleRNN, SimpleRNNCell
+from lamina.layers.recurrent.stacked_cells import StackedRNNCells
+from lamina.layers.recurrent.bidirectional import Bidirectional
+from lamina.layers.recurrent.time_distributed import TimeDistributed

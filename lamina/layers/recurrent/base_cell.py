@@ -1,0 +1,164 @@
+"""What SimpleRNNCell, LSTMCell and GRUCell share: weight options, dropout masks, and the
+split of a step into an input projection (done for every time step at once, outside the
+scan) and a recurrent update (the scan body)."""
+
+import jax.numpy as jnp
+
+from lamina import activations, constraints, initializers, regularizers
+from lamina.core.layer import Layer
+from lamina.layers.dense_matmul import dense_matmul
+from lamina.random.hash_bits import keep_mask
+from lamina.random.seed_generator import SeedGenerator
+from lamina.saving.serialization import serialize_keras_object
+
+_OPTIONS = {
+    "kernel_initializer": initializers.get, "recurrent_initializer": initializers.get,
+    "bias_initializer": initializers.get, "kernel_regularizer": regularizers.get,
+    "recurrent_regularizer": regularizers.get, "bias_regularizer": regularizers.get,
+    "kernel_constraint": constraints.get, "recurrent_constraint": constraints.get,
+    "bias_constraint": constraints.get,
+}
+
+
+class RecurrentCell(Layer):
+    """A cell computes one time step: `call(inputs, states, training)` ->
+    `(output, new_states)`, inputs (batch, features), states a list of (batch, units).
+
+    Subclasses set `gates` (how many units-wide blocks the kernels hold) and define
+    `_recurrent_step(projected_t, states, recurrent_mask) -> (output, new_states)`.
+    Dropout draws one mask per sequence (shared by every step) from `seed_generator`.
+    """
+
+    gates = 1
+
+    def __init__(self, units, activation="tanh", use_bias=True, dropout=0.0,
+                 recurrent_dropout=0.0, seed=None, **options):
+        layer_kwargs = {k: options.pop(k) for k in list(options) if k not in _OPTIONS}
+        super().__init__(**layer_kwargs)
+        if not isinstance(units, int) or units <= 0:
+            raise ValueError(f"{type(self).__name__} '{self.name}': units must be a positive "
+                             f"int, got {units!r}.")
+        self.units = units
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        defaults = {"kernel_initializer": "glorot_uniform", "recurrent_initializer": "orthogonal",
+                    "bias_initializer": "zeros"}
+        for name, get in _OPTIONS.items():
+            setattr(self, name, get(options.get(name, defaults.get(name))))
+        self.dropout = min(1.0, max(0.0, float(dropout)))
+        self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
+        self.seed = seed
+        self.seed_generator = SeedGenerator(seed) if self.dropout or self.recurrent_dropout \
+            else None
+
+    @property
+    def state_size(self):
+        return self.units
+
+    @property
+    def output_size(self):
+        return self.units
+
+    def _bias_initializer(self):
+        return self.bias_initializer
+
+    def _bias_shape(self):
+        return (self.gates * self.units,)
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError(f"{type(self).__name__} '{self.name}' needs a known feature "
+                             f"dimension, got input shape {tuple(input_shape)}.")
+        width = self.gates * self.units
+        self.kernel = self.add_weight(
+            shape=(input_dim, width), initializer=self.kernel_initializer, name="kernel",
+            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.recurrent_kernel = self.add_weight(
+            shape=(self.units, width), initializer=self.recurrent_initializer,
+            name="recurrent_kernel", regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                shape=self._bias_shape(), initializer=self._bias_initializer(), name="bias",
+                regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+
+    # -- dropout ------------------------------------------------------------------------
+    def _dropout_scale(self, rate, shape, dtype):
+        keep = keep_mask(self.seed_generator.next_state(), shape, 1.0 - rate)
+        return jnp.where(keep, jnp.asarray(1.0 / (1.0 - rate), dtype), jnp.zeros((), dtype))
+
+    def dropout_masks(self, batch, input_dim, dtype, training):
+        """(input mask (batch, input_dim), recurrent mask (batch, units)), scaled by
+        1 / (1 - rate); None where no dropout applies."""
+        if not training:
+            return None, None
+        in_mask = rec_mask = None
+        if 0.0 < self.dropout < 1.0:
+            in_mask = self._dropout_scale(self.dropout, (batch, input_dim), dtype)
+        if 0.0 < self.recurrent_dropout < 1.0:
+            rec_mask = self._dropout_scale(self.recurrent_dropout, (batch, self.units), dtype)
+        return in_mask, rec_mask
+
+    # -- the split step -----------------------------------------------------------------
+    def _input_bias(self):
+        return None if self.bias is None else self.bias.value
+
+    def scan_parts(self, sequences, training=False):
+        """`(projected, step)` for a (batch, steps, features) sequence: `projected` holds
+        every step's input projection (batch, steps, gates * units), computed at once, and
+        `step(projected_t, states) -> (output, new_states)` is the recurrence."""
+        in_mask, rec_mask = self.dropout_masks(sequences.shape[0], sequences.shape[-1],
+                                               sequences.dtype, training)
+        if in_mask is not None:
+            sequences = sequences * in_mask[:, None, :]
+        projected = dense_matmul(sequences, self.kernel.value)
+        bias = self._input_bias()
+        if bias is not None:
+            projected = projected + bias
+        context = self._step_context()
+        return projected, lambda p, states: self._recurrent_step(p, states, rec_mask, context)
+
+    def step_function(self, batch, input_dim, dtype, training=False):
+        """`step(inputs_t, states) -> (output, new_states)` on raw (batch, features) inputs,
+        with this call's dropout masks drawn now (for cells stacked above another)."""
+        in_mask, rec_mask = self.dropout_masks(batch, input_dim, dtype, training)
+        kernel, bias, context = self.kernel.value, self._input_bias(), self._step_context()
+
+        def step(inputs_t, states):
+            if in_mask is not None:
+                inputs_t = inputs_t * in_mask
+            projected = inputs_t @ kernel
+            if bias is not None:
+                projected = projected + bias
+            return self._recurrent_step(projected, states, rec_mask, context)
+
+        return step
+
+    def _step_context(self):
+        """Values the recurrence reads, read once outside the scan."""
+        return {"recurrent_kernel": self.recurrent_kernel.value}
+
+    def call(self, inputs, states, training=False):
+        nested = isinstance(states, (list, tuple))
+        state_list = list(states) if nested else [states]
+        projected, step = self.scan_parts(inputs[:, None, :], training=training)
+        output, new_states = step(projected[:, 0], state_list)
+        if not nested and len(new_states) == 1:
+            return output, new_states[0]
+        return output, new_states
+
+    def get_initial_state(self, batch_size=None):
+        sizes = self.state_size if isinstance(self.state_size, (list, tuple)) else [self.state_size]
+        return [jnp.zeros((batch_size, d), self.compute_dtype) for d in sizes]
+
+    def get_config(self):
+        config = {**super().get_config(), "units": self.units,
+                  "activation": activations.serialize(self.activation), "use_bias": self.use_bias}
+        for name in _OPTIONS:
+            config[name] = serialize_keras_object(getattr(self, name))
+        config.update({"dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
+                       "seed": self.seed})
+        return config
+

@@ -1,0 +1,60 @@
+"""CellLayer: an RNN whose cell it makes itself from its own arguments (SimpleRNN, LSTM,
+GRU), with Keras's flat config: the RNN's keys, then the cell's."""
+
+from lamina import regularizers
+from lamina.core import naming
+from lamina.layers.recurrent.rnn import RNN
+from lamina.saving.serialization import serialize_keras_object
+
+_LAYER_KEYS = ("name", "trainable", "dtype", "autocast", "input_shape", "input_dim",
+               "batch_size", "batch_input_shape", "dynamic", "input_dtype")
+_CELL_ONLY = ("name", "trainable", "dtype")
+
+
+class CellLayer(RNN):
+    """`cell_class` is the cell type; every argument that is not an RNN or Layer argument
+    goes to the cell (units, activation, initializers, dropout, seed, ...)."""
+
+    cell_class = None
+    cell_attributes = ("units", "activation", "use_bias", "kernel_initializer",
+                       "recurrent_initializer", "bias_initializer", "kernel_regularizer",
+                       "recurrent_regularizer", "bias_regularizer", "kernel_constraint",
+                       "recurrent_constraint", "bias_constraint", "dropout",
+                       "recurrent_dropout", "seed")
+
+    positional = ("activation", "use_bias")  # after `units`, in Keras's order
+
+    def __init__(self, units, *args, activity_regularizer=None, return_sequences=False,
+                 return_state=False, go_backwards=False, stateful=False, unroll=False,
+                 zero_output_for_mask=False, use_cudnn="auto", **kwargs):
+        if len(args) > len(self.positional):
+            raise TypeError(f"{type(self).__name__}() takes at most {len(self.positional) + 1} "
+                            "positional arguments; pass the others by keyword.")
+        for name, value in zip(self.positional, args):
+            if name in kwargs:
+                raise TypeError(f"{type(self).__name__}() got multiple values for '{name}'.")
+            kwargs[name] = value
+        layer_kwargs = {k: kwargs.pop(k) for k in _LAYER_KEYS if k in kwargs}
+        cell_name = naming.to_snake_case(self.cell_class.__name__)
+        cell = self.cell_class(units, name=cell_name, dtype=layer_kwargs.get("dtype"),
+                               trainable=layer_kwargs.get("trainable", True), **kwargs)
+        super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
+                         go_backwards=go_backwards, stateful=stateful, unroll=unroll,
+                         zero_output_for_mask=zero_output_for_mask, **layer_kwargs)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.use_cudnn = use_cudnn  # accepted for Keras compatibility; XLA picks the kernels
+
+    def __getattr__(self, name):
+        # units, activation, dropout, ...: read from the cell, as Keras's properties do.
+        if name in type(self).cell_attributes and "cell" in self.__dict__:
+            return getattr(self.__dict__["cell"], name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def get_config(self):
+        cell_config = {k: v for k, v in self.cell.get_config().items() if k not in _CELL_ONLY}
+        return {**self._rnn_config(), **cell_config,
+                "activity_regularizer": serialize_keras_object(self.activity_regularizer)}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        return cls(**config)

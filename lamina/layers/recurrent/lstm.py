@@ -1,0 +1,71 @@
+"""LSTMCell and LSTM (gates in Keras's order: input, forget, cell, output)."""
+
+import jax.numpy as jnp
+
+from lamina import activations
+from lamina.layers.recurrent.base_cell import RecurrentCell
+from lamina.layers.recurrent.cell_layer import CellLayer
+
+
+class LSTMCell(RecurrentCell):
+    """One step of a long short-term memory network.
+
+    Weights: kernel (features, 4 * units), recurrent_kernel (units, 4 * units), bias
+    (4 * units,), each split into the [i, f, c, o] gate blocks. unit_forget_bias=True starts
+    the forget-gate bias at 1. States: [h, c], each (batch, units); the output is h.
+    """
+
+    gates = 4
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 unit_forget_bias=True, dropout=0.0, recurrent_dropout=0.0, seed=None,
+                 **kwargs):
+        kwargs.pop("implementation", None)
+        super().__init__(units, activation=activation, use_bias=use_bias, dropout=dropout,
+                         recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.unit_forget_bias = unit_forget_bias
+
+    @property
+    def state_size(self):
+        return [self.units, self.units]
+
+    def _bias_initializer(self):
+        if not self.unit_forget_bias:
+            return self.bias_initializer
+        init, units = self.bias_initializer, self.units
+
+        def forget_bias_one(shape, dtype=None):
+            return jnp.concatenate([jnp.asarray(init((units,), dtype=dtype)),
+                                    jnp.ones((units,), dtype),
+                                    jnp.asarray(init((2 * units,), dtype=dtype))])
+
+        return forget_bias_one
+
+    def _recurrent_step(self, projected_t, states, recurrent_mask, context):
+        h, c = states[0], states[1]
+        if recurrent_mask is not None:
+            h = h * recurrent_mask
+        z = projected_t + h @ context["recurrent_kernel"]
+        z_i, z_f, z_c, z_o = jnp.split(z, 4, axis=-1)
+        gate = self.recurrent_activation
+        c = gate(z_f) * c + gate(z_i) * self.activation(z_c)
+        h = gate(z_o) * self.activation(c)
+        return h, [h, c]
+
+    def get_config(self):
+        return {**super().get_config(),
+                "recurrent_activation": activations.serialize(self.recurrent_activation),
+                "unit_forget_bias": self.unit_forget_bias}
+
+
+class LSTM(CellLayer):
+    """Long short-term memory over (batch, steps, features) inputs.
+
+    Output (batch, units), or (batch, steps, units) with return_sequences=True; with
+    return_state=True also the final h and c. See `RNN` for go_backwards, unroll, masks.
+    """
+
+    cell_class = LSTMCell
+    cell_attributes = CellLayer.cell_attributes + ("recurrent_activation", "unit_forget_bias")
+    positional = ("activation", "recurrent_activation", "use_bias")

@@ -1,0 +1,38 @@
+"""SimpleRNNCell and SimpleRNN: `h_t = activation(x_t @ kernel + bias + h_{t-1} @ recurrent_kernel)`."""
+
+from lamina.layers.recurrent.base_cell import RecurrentCell
+from lamina.layers.recurrent.cell_layer import CellLayer
+
+
+class SimpleRNNCell(RecurrentCell):
+    """One step of a fully connected RNN.
+
+    Weights: kernel (features, units) "glorot_uniform", recurrent_kernel (units, units)
+    "orthogonal", bias (units,) "zeros". State: [h] (batch, units); the output is h.
+    Other arguments: kernel/recurrent/bias initializer, regularizer and constraint,
+    dropout / recurrent_dropout (rates of the input / state masks), seed.
+    """
+
+    gates = 1
+
+    def __init__(self, units, activation="tanh", use_bias=True, dropout=0.0,
+                 recurrent_dropout=0.0, seed=None, **kwargs):
+        super().__init__(units, activation=activation, use_bias=use_bias, dropout=dropout,
+                         recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
+
+    def _recurrent_step(self, projected_t, states, recurrent_mask, context):
+        h = states[0]
+        if recurrent_mask is not None:
+            h = h * recurrent_mask
+        output = self.activation(projected_t + h @ context["recurrent_kernel"])
+        return output, [output]
+
+
+class SimpleRNN(CellLayer):
+    """A fully connected RNN over (batch, steps, features) inputs.
+
+    Output (batch, units), or (batch, steps, units) with return_sequences=True; with
+    return_state=True also the final state h. See `RNN` for go_backwards, unroll, masks.
+    """
+
+    cell_class = SimpleRNNCell
