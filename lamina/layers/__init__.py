@@ -63,6 +63,18 @@ from lamina.layers.regularization import (
     SpatialDropout2D,
     SpatialDropout3D,
 )
+from lamina.layers.recurrent import (
+    GRU,
+    LSTM,
+    RNN,
+    Bidirectional,
+    GRUCell,
+    LSTMCell,
+    SimpleRNN,
+    SimpleRNNCell,
+    StackedRNNCells,
+    TimeDistributed,
+)
 from lamina.layers.reshaping import Flatten, Permute, RepeatVector, Reshape
 from lamina.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from lamina.layers.conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
