@@ -16,12 +16,10 @@ from lamina.ops._conv_grad import conv_channels_last
 
 
 def normalize_tuple(value, n, name, layer):
-    if isinstance(value, int):
-        return (value,) * n
-    value = tuple(value)
+    value = (value,) * n if isinstance(value, int) else tuple(value)
     if len(value) != n or not all(isinstance(v, int) and v > 0 for v in value):
-        raise ValueError(f"{type(layer).__name__}: `{name}` must be an int or a tuple of {n} "
-                         f"positive ints, got {value!r}.")
+        raise ValueError(f"{type(layer).__name__} '{getattr(layer, 'name', '')}': `{name}` "
+                         f"must be a positive int or a tuple of {n} of them, got {value!r}.")
     return value
 
 
