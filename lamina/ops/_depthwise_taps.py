@@ -8,8 +8,10 @@ channel and summed, gives the same result with elementwise work whose gradients 
 and reductions) XLA compiles well. Used for kernels of up to `MAX_TAPS` taps.
 """
 
+import functools
 import itertools
 
+import jax
 import jax.numpy as jnp
 from jax import lax
 
@@ -22,6 +24,14 @@ def depthwise_conv_taps(x, w, strides, padding, dilation):
     padding: "VALID", "SAME" or explicit (lo, hi) pairs. Returns (N, *out, C * M),
     output channel c * M + m from input channel c and multiplier m.
     """
+    if not isinstance(padding, str):
+        padding = tuple((int(lo), int(hi)) for lo, hi in padding)
+    # One compiled call when run eagerly (instead of a dispatch per tap); inlined under jit.
+    return _taps(x, w, tuple(strides), padding, tuple(dilation))
+
+
+@functools.partial(jax.jit, static_argnums=(2, 3, 4))
+def _taps(x, w, strides, padding, dilation):
     nd = x.ndim - 2
     kernel = w.shape[:nd]
     channels, multiplier = w.shape[-2:]
