@@ -6,7 +6,8 @@ from lamina import activations
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
 from lamina.layers.dense_matmul import dense_matmul
-from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
+from lamina.layers.kernel_options import (
+    add_activity_loss, kernel_options_config, set_kernel_options)
 
 
 class Dense(Layer):
@@ -58,8 +59,7 @@ class Dense(Layer):
         if self.bias is not None:
             x = x + self.bias.value
         x = self.activation(x)
-        if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(x))
+        add_activity_loss(self, x)
         return x
 
     def compute_output_shape(self, input_shape):

@@ -115,3 +115,16 @@ def test_bad_arguments_name_the_layer():
     assert layer.kernel.shape == (3, 3, 2, 3)
     with pytest.raises(ValueError, match=r"conv2d_transpose.*axis -1 of size 3"):
         layer(np.zeros((1, 4, 4, 5), "float32"))
+
+
+def test_activity_regularizer_loss_matches_keras():
+    """The activity penalty is divided by the batch size, as Keras 3 does."""
+    x = np.random.default_rng(2).random((4, 5, 5, 2)).astype("float32")
+    ref = keras.layers.Conv2DTranspose(2, 3, activity_regularizer="l2")
+    ref(x)
+    mine = lamina.layers.Conv2DTranspose(2, 3, activity_regularizer="l2")
+    mine.build(x.shape)
+    mine.set_weights(ref.get_weights())
+    mine(x)
+    np.testing.assert_allclose([float(v) for v in mine.losses],
+                               [float(v) for v in ref.losses], rtol=1e-5)
