@@ -5,10 +5,9 @@ and configured as in Keras: `kernel` (depthwise) or `depthwise_kernel` and
 `pointwise_kernel` (separable), with `depthwise_*` and `pointwise_*` options.
 """
 
-from lamina import constraints, initializers, regularizers
 from lamina.layers.conv import BaseConv
+from lamina.layers.kernel_options import options_config, set_options
 from lamina.ops._nn_conv_pool import depthwise_conv, separable_conv
-from lamina.saving.serialization import serialize_keras_object
 
 _OPTIONS = ("initializer", "regularizer", "constraint")
 
@@ -106,9 +105,9 @@ class BaseSeparableConv(BaseConv):
         for option in _OPTIONS:
             del arguments[f"pointwise_{option}"]
         _init_depthwise(self, **arguments)
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
+        set_options(self, pointwise_initializer=pointwise_initializer,
+                    pointwise_regularizer=pointwise_regularizer,
+                    pointwise_constraint=pointwise_constraint)
 
     def build_kernels(self, channels):
         self.depthwise_kernel = self.add_weight(
@@ -129,11 +128,8 @@ class BaseSeparableConv(BaseConv):
         config = super().get_config()
         del config["groups"]
         config["depth_multiplier"] = self.depth_multiplier
-        config = _rename_kernel_options(config)
-        for option in _OPTIONS:
-            value = getattr(self, f"pointwise_{option}")
-            config[f"pointwise_{option}"] = serialize_keras_object(value)
-        return config
+        return {**_rename_kernel_options(config),
+                **options_config(self, [f"pointwise_{option}" for option in _OPTIONS])}
 
 
 class DepthwiseConv1D(BaseDepthwiseConv):

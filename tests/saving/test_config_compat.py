@@ -25,6 +25,8 @@ ARGS = {
     "Conv2DTranspose": ((4, 3), {"padding": "same"}), "Conv3DTranspose": ((2, 2), {}),
     "DepthwiseConv1D": ((3,), {"depth_multiplier": 2}), "DepthwiseConv2D": ((3,), {}),
     "SeparableConv1D": ((4, 3), {}), "SeparableConv2D": ((4, 3), {"depth_multiplier": 2}),
+    "AlphaDropout": ((0.2,), {"seed": 1}), "GroupNormalization": ((), {"groups": 4}),
+    "ActivityRegularization": ((), {"l1": 0.1}), "UnitNormalization": ((), {"axis": [1, 2]}),
     "InputLayer": ((), {"shape": (3,)}), "Concatenate": ((), {"axis": 1}),
     "BatchNormalization": ((), {"momentum": 0.9}),
     "AveragePooling1D": ((2,), {}), "AveragePooling2D": ((2,), {}), "AveragePooling3D": ((2,), {}),
