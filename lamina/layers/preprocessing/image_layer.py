@@ -14,8 +14,9 @@ from lamina.random.seed_generator import SeedGenerator
 
 
 class ImageLayer(Layer):
-    """Base of the image layers. Subclasses write `_images(images)` on a float batch in
-    channels_last layout and get single images, channels_first and dtypes handled."""
+    """Base of the image layers: `_as_batch` gives `call` a float channels_last batch
+    and a function that puts the result back in the input's layout (single image or
+    batch, channels_last or channels_first)."""
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
