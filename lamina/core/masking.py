@@ -120,9 +120,7 @@ def attach(outputs, masks):
         return
     flat_out = tree.flatten(outputs)
     flat_masks = tree.flatten(masks) if isinstance(masks, (list, tuple, dict)) else [masks]
-    if len(flat_masks) == 1 and len(flat_out) > 1:
-        flat_masks = flat_masks * len(flat_out)
-    for t, m in zip(flat_out, flat_masks):
+    for t, m in zip(flat_out, flat_masks):  # a single mask goes to the first output
         if isinstance(t, KerasTensor) and t._keras_mask is None and isinstance(m, KerasTensor):
             t._keras_mask = m
 
@@ -163,8 +161,6 @@ def store(masks, tensors, output_masks):
         return
     flat = tree.flatten(output_masks) if isinstance(output_masks, (list, tuple, dict)) \
         else [output_masks]
-    if len(flat) == 1 and len(tensors) > 1:
-        flat = flat * len(tensors)
     for t, m in zip(tensors, flat):
         if m is not None:
             masks[id(t)] = m

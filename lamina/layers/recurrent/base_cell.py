@@ -31,20 +31,26 @@ class RecurrentCell(Layer):
 
     gates = 1
 
-    def __init__(self, units, activation="tanh", use_bias=True, dropout=0.0,
-                 recurrent_dropout=0.0, seed=None, **options):
-        layer_kwargs = {k: options.pop(k) for k in list(options) if k not in _OPTIONS}
-        super().__init__(**layer_kwargs)
+    def __init__(self, units, activation="tanh", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
+                 bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None, **kwargs):
+        super().__init__(**kwargs)
         if not isinstance(units, int) or units <= 0:
             raise ValueError(f"{type(self).__name__} '{self.name}': units must be a positive "
                              f"int, got {units!r}.")
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias
-        defaults = {"kernel_initializer": "glorot_uniform", "recurrent_initializer": "orthogonal",
-                    "bias_initializer": "zeros"}
-        for name, get in _OPTIONS.items():
-            setattr(self, name, get(options.get(name, defaults.get(name))))
+        options = dict(
+            kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer, bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint)
+        for name, value in options.items():
+            setattr(self, name, _OPTIONS[name](value))
         self.dropout = min(1.0, max(0.0, float(dropout)))
         self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
         self.seed = seed

@@ -1,8 +1,11 @@
 """CellLayer: an RNN whose cell it makes itself from its own arguments (SimpleRNN, LSTM,
 GRU), with Keras's flat config: the RNN's keys, then the cell's."""
 
+import inspect
+
 from lamina import regularizers
 from lamina.core import naming
+from lamina.core.layer import Layer
 from lamina.layers.recurrent.rnn import RNN
 from lamina.saving.serialization import serialize_keras_object
 
@@ -23,6 +26,17 @@ class CellLayer(RNN):
                        "recurrent_dropout", "seed")
 
     positional = ("activation", "use_bias")  # after `units`, in Keras's order
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.cell_class is not None and "__init__" not in cls.__dict__:
+            def __init__(self, *args, **kw):
+                CellLayer.__init__(self, *args, **kw)
+
+            # The signature lists the cell's arguments too: help() and config loading see them.
+            __init__.__signature__ = _signature(cls)
+            __init__.__doc__ = CellLayer.__init__.__doc__
+            cls.__init__ = __init__
 
     def __init__(self, units, *args, activity_regularizer=None, return_sequences=False,
                  return_state=False, go_backwards=False, stateful=False, unroll=False,
@@ -58,3 +72,22 @@ class CellLayer(RNN):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         return cls(**config)
+
+
+def _signature(cls):
+    """`(self, units, <positional cell args>, *, <other cell args>, <RNN args>, **kwargs)`."""
+    P = inspect.Parameter
+    cell_params = {}
+    for klass in cls.cell_class.__mro__:
+        if klass is Layer or "__init__" not in klass.__dict__:
+            continue
+        for p in inspect.signature(klass.__init__).parameters.values():
+            if p.kind in (P.POSITIONAL_OR_KEYWORD, P.KEYWORD_ONLY) and p.name not in ("self", "units"):
+                cell_params.setdefault(p.name, p.default)
+    own = inspect.signature(CellLayer.__init__).parameters.values()
+    params = [P("self", P.POSITIONAL_OR_KEYWORD), P("units", P.POSITIONAL_OR_KEYWORD)]
+    params += [P(n, P.POSITIONAL_OR_KEYWORD, default=cell_params.pop(n)) for n in cls.positional]
+    params += [P(n, P.KEYWORD_ONLY, default=d) for n, d in cell_params.items()]
+    params += [p for p in own if p.kind == P.KEYWORD_ONLY]
+    params.append(P("kwargs", P.VAR_KEYWORD))
+    return inspect.Signature(params)
