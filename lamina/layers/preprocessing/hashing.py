@@ -1,11 +1,21 @@
 """Hashing: integer features to `num_bins` buckets, with Keras's (TensorFlow's) hash."""
 
+import functools
+
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer
 from lamina.layers.preprocessing import encoding, farmhash
+
+
+@functools.partial(jax.jit, static_argnums=1)
+def _hash_bins(values, bins):
+    """Fingerprint64(str(v)) % bins as int32: one compiled call of the many small uint32 ops that
+    would each be dispatched separately when the layer runs eagerly."""
+    return farmhash.mod(farmhash.fingerprint64(values), bins)
 
 
 class Hashing(Layer):
@@ -55,7 +65,7 @@ class Hashing(Layer):
             jnp.trunc(inputs).astype(jnp.int32)
         masked = self.mask_value is not None and self.num_bins > 1
         bins = self.num_bins - 1 if masked else self.num_bins
-        out = farmhash.mod(farmhash.fingerprint64(values), bins)
+        out = _hash_bins(values, bins)
         if masked:
             out = jnp.where(inputs == self.mask_value, 0, out + 1)
         return encoding.encode(out, self.output_mode, self.num_bins, self._output_dtype())
