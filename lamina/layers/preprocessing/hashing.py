@@ -13,8 +13,8 @@ from lamina.layers.preprocessing import encoding, farmhash
 
 @functools.partial(jax.jit, static_argnums=1)
 def _hash_bins(values, bins):
-    """Fingerprint64(str(v)) % bins as int32: one compiled call of the many small uint32 ops that
-    would each be dispatched separately when the layer runs eagerly."""
+    """Fingerprint64(str(v)) % bins as int32, as one compiled call: run eagerly, its many
+    small uint32 ops would each be dispatched separately."""
     return farmhash.mod(farmhash.fingerprint64(values), bins)
 
 
