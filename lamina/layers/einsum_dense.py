@@ -1,0 +1,155 @@
+"""EinsumDense: a dense layer whose product with the kernel is any einsum expression."""
+
+import re
+
+import jax.numpy as jnp
+
+from lamina import activations
+from lamina.core.layer import Layer
+from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
+
+
+def parse_equation(equation):
+    """"ab,bc->ac" -> ("ab", "bc", "ac", None); with "..." leading both the input and the
+    output ("...b,bc->...c") the last item is "left"; trailing both, "right"."""
+    plain = re.fullmatch(r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)", equation)
+    if plain:
+        return plain.group(1), plain.group(2), plain.group(3), None
+    left = re.fullmatch(r"\.\.\.([a-zA-Z]+),([a-zA-Z]+)->\.\.\.([a-zA-Z]+)", equation)
+    if left:
+        return left.group(1), left.group(2), left.group(3), "left"
+    right = re.fullmatch(r"([a-zA-Z]{2,})\.\.\.,([a-zA-Z]+)->([a-zA-Z]+)\.\.\.", equation)
+    if right:
+        return right.group(1), right.group(2), right.group(3), "right"
+    raise ValueError(f"EinsumDense: invalid equation '{equation}'. Use the forms 'ab,bc->ac', "
+                     "'...b,bc->...c' or 'ab...,bc->ac...'.")
+
+
+def einsum_shapes(equation, bias_axes, input_shape, partial_output_shape):
+    """(kernel shape, bias shape or None, full output shape) for an input shape.
+
+    `partial_output_shape` is the output shape without the batch axis nor the axes the
+    ellipsis stands for; None entries are read from the input where the axis is shared.
+    """
+    in_spec, w_spec, out_spec, elided_side = parse_equation(equation)
+    input_shape = tuple(input_shape)
+    elided = len(input_shape) - len(in_spec)
+    if elided < 0 or (elided and elided_side is None):
+        raise ValueError(f"EinsumDense: equation '{equation}' expects inputs of rank "
+                         f"{len(in_spec)}, got shape {input_shape}.")
+    partial = [partial_output_shape] if isinstance(partial_output_shape, int) \
+        else list(partial_output_shape)
+    output = [input_shape[0]] + partial
+    if elided_side == "left":
+        output[1:1] = input_shape[1:elided]
+        in_pos = {c: elided + i for i, c in enumerate(in_spec)}
+        out_pos = {c: elided + i for i, c in enumerate(out_spec)}
+    else:
+        if elided_side == "right":
+            output += input_shape[len(in_spec):]
+        in_pos = {c: i for i, c in enumerate(in_spec)}
+        out_pos = {c: i for i, c in enumerate(out_spec)}
+    if len(output) != len(out_pos) + elided:
+        raise ValueError(f"EinsumDense: output_shape {partial_output_shape} does not fit the "
+                         f"output '{out_spec}' of equation '{equation}'.")
+    for c, i in in_pos.items():
+        if c in out_pos:
+            j = out_pos[c]
+            if output[j] is None:
+                output[j] = input_shape[i]
+            elif input_shape[i] is not None and output[j] != input_shape[i]:
+                raise ValueError(f"EinsumDense: input and output disagree on axis '{c}': "
+                                 f"{input_shape[i]} vs {output[j]}.")
+    for c in out_spec:
+        if c not in in_spec and c not in w_spec:
+            raise ValueError(f"EinsumDense: output axis '{c}' of '{equation}' is in neither "
+                             "the input nor the kernel.")
+    kernel = []
+    for c in w_spec:
+        if c in out_pos:
+            kernel.append(output[out_pos[c]])
+        elif c in in_pos:
+            kernel.append(input_shape[in_pos[c]])
+        else:
+            raise ValueError(f"EinsumDense: kernel axis '{c}' of '{equation}' is in neither "
+                             "the input nor the output.")
+    bias = None
+    if bias_axes:
+        for c in bias_axes:
+            if c not in out_spec:
+                raise ValueError(f"EinsumDense: bias axis '{c}' is not an output axis of "
+                                 f"'{equation}'.")
+        first = min(out_spec.index(c) for c in bias_axes)
+        bias = [output[out_pos[c]] if c in bias_axes else 1 for c in out_spec[first:]]
+        if elided_side == "right":
+            bias += [1] * elided
+    return kernel, bias, tuple(output)
+
+
+class EinsumDense(Layer):
+    """`activation(einsum(equation, inputs, kernel) + bias)`.
+
+    Args:
+        equation: e.g. "ab,bc->ac" (a Dense), "abc,cde->abde" (a projection to heads).
+        output_shape: the output shape without the batch axis (an int for one axis); None
+            for an axis the input shares.
+        bias_axes: the output axes (letters) the bias spans, or None for no bias.
+        activation, kernel/bias initializer, regularizer and constraint, as Dense.
+    """
+
+    def __init__(self, equation, output_shape, activation=None, bias_axes=None,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
+                 gptq_unpacked_column_size=None, quantization_config=None, **kwargs):
+        super().__init__(**kwargs)
+        if lora_rank or quantization_config is not None:
+            raise ValueError(f"EinsumDense '{self.name}': LoRA and quantization are not "
+                             "supported by lamina.")
+        parse_equation(equation)
+        self.equation = equation
+        self.partial_output_shape = (output_shape,) if isinstance(output_shape, int) \
+            else tuple(output_shape)
+        self.bias_axes = bias_axes
+        self.activation = activations.get(activation)
+        set_kernel_options(self, kernel_initializer=kernel_initializer,
+                           bias_initializer=bias_initializer,
+                           kernel_regularizer=kernel_regularizer,
+                           bias_regularizer=bias_regularizer,
+                           activity_regularizer=activity_regularizer,
+                           kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        kernel, bias, output = einsum_shapes(self.equation, self.bias_axes, input_shape,
+                                             self.partial_output_shape)
+        if any(d is None for d in kernel):
+            raise ValueError(f"EinsumDense '{self.name}': the kernel shape {kernel} has unknown "
+                             f"axes for input shape {tuple(input_shape)}.")
+        self.full_output_shape = output
+        self.kernel = self.add_weight(shape=kernel, initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, name="kernel")
+        self.bias = None
+        if bias is not None:
+            self.bias = self.add_weight(shape=bias, initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint, name="bias")
+
+    def call(self, inputs, training=None):
+        x = jnp.einsum(self.equation, inputs, self.kernel.value)
+        if self.bias is not None:
+            x = x + self.bias.value
+        x = self.activation(x)
+        if self.activity_regularizer is not None:
+            self.add_loss(self.activity_regularizer(x))
+        return x
+
+    def compute_output_shape(self, input_shape):
+        return einsum_shapes(self.equation, self.bias_axes, input_shape,
+                             self.partial_output_shape)[2]
+
+    def get_config(self):
+        return {**super().get_config(), "output_shape": self.partial_output_shape,
+                "equation": self.equation, "activation": activations.serialize(self.activation),
+                "bias_axes": self.bias_axes, **kernel_options_config(self)}
