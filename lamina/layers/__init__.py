@@ -1,10 +1,13 @@
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
 from lamina.layers.conv import Conv1D, Conv2D, Conv3D
+from lamina.layers.attention import AdditiveAttention, Attention
 from lamina.layers.core import Activation, Dense, Identity, Lambda
 from lamina.layers.embedding import Embedding
+from lamina.layers.einsum_dense import EinsumDense
 from lamina.layers.masking import Masking
 from lamina.layers.input_layer import Input, InputLayer
+from lamina.layers.multi_head_attention import MultiHeadAttention
 from lamina.layers.merging import (
     Add,
     Average,
