@@ -7,12 +7,11 @@ import string
 import jax
 import jax.numpy as jnp
 
-from lamina import constraints, initializers, regularizers
 from lamina.core import naming
 from lamina.core.layer import Layer, infer_output_spec
 from lamina.layers.einsum_dense import EinsumDense
+from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
 from lamina.layers.regularization import Dropout
-from lamina.saving.serialization import serialize_keras_object
 
 _PAD = -1.0e9  # the score of a masked-out position before the softmax
 
@@ -106,13 +105,13 @@ class MultiHeadAttention(Layer):
                              f"got {attention_axes!r}.")
         self._attention_axes = tuple(attention_axes) if attention_axes is not None else None
         self._sliding_window = sliding_window
-        self._kernel_initializer = initializers.get(kernel_initializer)
-        self._bias_initializer = initializers.get(bias_initializer)
-        self._kernel_regularizer = regularizers.get(kernel_regularizer)
-        self._bias_regularizer = regularizers.get(bias_regularizer)
-        self._activity_regularizer = regularizers.get(activity_regularizer)
-        self._kernel_constraint = constraints.get(kernel_constraint)
-        self._bias_constraint = constraints.get(bias_constraint)
+        # The projections get these options (activity_regularizer included, as in Keras).
+        set_kernel_options(self, kernel_initializer=kernel_initializer,
+                           bias_initializer=bias_initializer,
+                           kernel_regularizer=kernel_regularizer,
+                           bias_regularizer=bias_regularizer,
+                           activity_regularizer=activity_regularizer,
+                           kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
         self.seed = seed
 
     num_heads = property(lambda self: self._num_heads)
@@ -132,11 +131,11 @@ class MultiHeadAttention(Layer):
         return EinsumDense(
             equation, output_shape=[None] * (rank - 1 - len(last_dims)) + list(last_dims),
             bias_axes=bias_axes if self._use_bias else None, activation=activation, name=name,
-            kernel_initializer=_clone(self._kernel_initializer),
-            bias_initializer=_clone(self._bias_initializer),
-            kernel_regularizer=self._kernel_regularizer, bias_regularizer=self._bias_regularizer,
-            activity_regularizer=self._activity_regularizer,
-            kernel_constraint=self._kernel_constraint, bias_constraint=self._bias_constraint,
+            kernel_initializer=_clone(self.kernel_initializer),
+            bias_initializer=_clone(self.bias_initializer),
+            kernel_regularizer=self.kernel_regularizer, bias_regularizer=self.bias_regularizer,
+            activity_regularizer=self.activity_regularizer,
+            kernel_constraint=self.kernel_constraint, bias_constraint=self.bias_constraint,
             dtype=self.dtype)
 
     def build(self, query_shape, value_shape, key_shape=None):
@@ -252,16 +251,9 @@ class MultiHeadAttention(Layer):
         return infer_output_spec(self.call, args, kwargs)
 
     def get_config(self):
-        ser = serialize_keras_object
         return {**super().get_config(), "num_heads": self._num_heads, "key_dim": self._key_dim,
                 "value_dim": self._value_dim, "dropout": self._dropout,
                 "use_bias": self._use_bias, "use_gate": self._use_gate,
                 "output_shape": self._output_shape, "attention_axes": self._attention_axes,
-                "sliding_window": self._sliding_window,
-                "kernel_initializer": ser(self._kernel_initializer),
-                "bias_initializer": ser(self._bias_initializer),
-                "kernel_regularizer": ser(self._kernel_regularizer),
-                "bias_regularizer": ser(self._bias_regularizer),
-                "activity_regularizer": ser(self._activity_regularizer),
-                "kernel_constraint": ser(self._kernel_constraint),
-                "bias_constraint": ser(self._bias_constraint), "seed": self.seed}
+                "sliding_window": self._sliding_window, **kernel_options_config(self),
+                "seed": self.seed}
