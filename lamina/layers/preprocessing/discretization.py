@@ -5,9 +5,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.core.keras_tensor import KerasTensor
-from lamina.core.layer import Layer, _bump_structure
+from lamina.core.layer import Layer
 from lamina.layers.preprocessing import encoding
 from lamina.layers.preprocessing.adapt_data import iter_batches
+from lamina.layers.preprocessing.tables import set_tables, tables
 
 
 class Discretization(Layer):
@@ -41,6 +42,16 @@ class Discretization(Layer):
         self.built = True
 
     @property
+    def bin_boundaries(self):
+        return self._bin_boundaries
+
+    @bin_boundaries.setter
+    def bin_boundaries(self, boundaries):
+        self._bin_boundaries = boundaries
+        if boundaries is not None:
+            set_tables(self, bin_boundaries=np.asarray(boundaries, dtype="float32"))
+
+    @property
     def output_dtype(self):
         return "int32" if self.output_mode == "int" else self.compute_dtype
 
@@ -62,7 +73,6 @@ class Discretization(Layer):
         if self.num_bins is None:
             return
         self.bin_boundaries = _compress(self.summary, 1.0 / self.num_bins)[0, :-1].tolist()
-        _bump_structure()  # compiled functions hold the boundaries as constants
 
     def reset_state(self):
         if self.num_bins is not None:
@@ -73,9 +83,10 @@ class Discretization(Layer):
             raise ValueError(f"Discretization '{self.name}' has no bin boundaries: pass "
                              "`bin_boundaries` or call adapt() first.")
         inputs = jnp.asarray(inputs)
-        indices = jnp.digitize(inputs, jnp.asarray(self.bin_boundaries, inputs.dtype
-                                                   if jnp.issubdtype(inputs.dtype, jnp.floating)
-                                                   else "float32"))
+        boundaries = tables(self)[0]
+        if jnp.issubdtype(inputs.dtype, jnp.floating):
+            boundaries = boundaries.astype(inputs.dtype)
+        indices = jnp.digitize(inputs, boundaries)
         return encoding.encode(indices.astype("int32"), self.output_mode, self._depth(),
                                self.output_dtype)
 

@@ -14,9 +14,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.core.keras_tensor import KerasTensor
-from lamina.core.layer import Layer, _bump_structure
+from lamina.core.layer import Layer
 from lamina.layers.preprocessing import encoding
 from lamina.layers.preprocessing.adapt_data import iter_batches
+from lamina.layers.preprocessing.tables import set_tables, tables
 
 _INT32 = np.iinfo(np.int32)
 
@@ -120,9 +121,9 @@ class IntegerLookup(Layer):
     def _set_tokens(self, tokens):
         self._tokens = np.asarray(tokens, dtype=np.int32)
         order = np.argsort(self._tokens, kind="stable")
-        self._sorted_tokens = self._tokens[order]
-        self._sorted_indices = (order + self._token_start()).astype(np.int32)
-        _bump_structure()  # compiled functions hold the vocabulary as constants
+        set_tables(self, sorted_tokens=self._tokens[order],
+                   sorted_indices=(order + self._token_start()).astype(np.int32),
+                   index_to_token=np.asarray(self.get_vocabulary(), dtype=np.int32))
 
     def get_vocabulary(self, include_special_tokens=True):
         tokens = [] if self._tokens is None else self._tokens.tolist()
@@ -155,15 +156,15 @@ class IntegerLookup(Layer):
         return self.vocabulary_size()
 
     def _lookup(self, inputs):
-        keys = jnp.asarray(self._sorted_tokens)
+        keys, indices, _ = tables(self)
         if keys.size:
             pos = jnp.clip(jnp.searchsorted(keys, inputs), 0, keys.size - 1)
             found = keys[pos] == inputs
-            known = jnp.asarray(self._sorted_indices)[pos]
+            known = indices[pos]
         else:
             found, known = jnp.zeros(inputs.shape, bool), jnp.zeros(inputs.shape, jnp.int32)
         if self.num_oov_indices == 0:
-            if not isinstance(inputs, jax.core.Tracer) and not bool(jnp.all(found)):
+            if not isinstance(found, jax.core.Tracer) and not bool(jnp.all(found)):
                 unknown = np.unique(np.asarray(inputs)[~np.asarray(found)]).tolist()
                 raise ValueError(f"IntegerLookup '{self.name}': with num_oov_indices=0 "
                                  f"every input must be in the vocabulary; found {unknown}.")
@@ -179,9 +180,9 @@ class IntegerLookup(Layer):
         return out.astype(jnp.int32)
 
     def _invert(self, indices):
-        table = np.asarray(self.get_vocabulary(), dtype=np.int32)
+        table = tables(self)[2]
         inside = (indices >= 0) & (indices < table.size)
-        tokens = jnp.asarray(table)[jnp.clip(indices, 0, max(table.size - 1, 0))]
+        tokens = table[jnp.clip(indices, 0, max(table.size - 1, 0))]
         return jnp.where(inside, tokens, self.oov_token).astype(jnp.int32)
 
     def call(self, inputs):

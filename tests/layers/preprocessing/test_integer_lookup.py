@@ -118,3 +118,17 @@ def test_config_round_trip_keeps_the_vocabulary(tmp_path):
     path.write_text("7\n8\n9\n")
     np.testing.assert_array_equal(layers.IntegerLookup(vocabulary=str(path))(np.array([9, 1])),
                                   [3, 0])
+
+
+def test_readapt_reaches_a_model_that_already_ran():
+    """The vocabulary is a non-weight variable, not a constant of a compiled trace."""
+    lookup = layers.IntegerLookup()
+    lookup.adapt(np.array([5, 5, 6]))
+    inputs = lamina.Input((2,), dtype="int32")
+    model = lamina.Model(inputs, lookup(inputs))
+    x = np.array([[5, 7]], "int32")
+    np.testing.assert_array_equal(model(x), [[1, 0]])
+    lookup.adapt(np.array([7, 7, 7, 5]))
+    np.testing.assert_array_equal(model(x), [[2, 1]])
+    np.testing.assert_array_equal(model.predict(x, verbose=0), [[2, 1]])
+    assert lookup.weights == [] and len(lookup.variables) == 3

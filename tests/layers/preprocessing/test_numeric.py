@@ -131,6 +131,18 @@ def test_discretization_errors_and_config():
     assert layer(lamina.Input((3,))).dtype == "int32"
 
 
+def test_discretization_readapt_reaches_a_model_that_already_ran():
+    bins = layers.Discretization(num_bins=2)
+    bins.adapt(np.arange(10.0))
+    inputs = lamina.Input((1,))
+    model = lamina.Model(inputs, bins(inputs))
+    x = np.array([[3.0], [30.0]], "float32")
+    np.testing.assert_array_equal(model(x), [[0], [1]])
+    bins.adapt(np.arange(100.0))  # the boundary moves from 5 to 49
+    np.testing.assert_array_equal(model(x), [[0], [0]])
+    np.testing.assert_array_equal(model.predict(x, verbose=0), [[0], [0]])
+
+
 @pytest.mark.parametrize("mode", ["one_hot", "multi_hot", "count"])
 @pytest.mark.parametrize("x", [np.array([1, 2, 2]), np.array([[1], [3]]),
                                np.array([[1, 2, 2], [0, 0, 4]]), np.arange(12).reshape(2, 3, 2) % 5])
