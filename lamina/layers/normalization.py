@@ -2,10 +2,12 @@
 
 import jax.numpy as jnp
 
-from lamina import constraints, initializers, regularizers
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
-from lamina.saving.serialization import serialize_keras_object as _ser
+from lamina.layers.kernel_options import options_config, set_options
+
+_GAMMA_BETA = ("beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer",
+               "beta_constraint", "gamma_constraint")
 
 
 def _axes(axis, ndim):
@@ -31,14 +33,11 @@ class BatchNormalization(Layer):
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
         self.center, self.scale = center, scale
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
-        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_options(self, beta_initializer=beta_initializer, gamma_initializer=gamma_initializer,
+                    moving_mean_initializer=moving_mean_initializer,
+                    moving_variance_initializer=moving_variance_initializer,
+                    beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
+                    beta_constraint=beta_constraint, gamma_constraint=gamma_constraint)
         self.synchronized = synchronized
         self.supports_masking = True
 
@@ -97,14 +96,8 @@ class BatchNormalization(Layer):
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
                 "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
-                "beta_initializer": _ser(self.beta_initializer),
-                "gamma_initializer": _ser(self.gamma_initializer),
-                "moving_mean_initializer": _ser(self.moving_mean_initializer),
-                "moving_variance_initializer": _ser(self.moving_variance_initializer),
-                "beta_regularizer": _ser(self.beta_regularizer),
-                "gamma_regularizer": _ser(self.gamma_regularizer),
-                "beta_constraint": _ser(self.beta_constraint),
-                "gamma_constraint": _ser(self.gamma_constraint),
+                **options_config(self, _GAMMA_BETA + ("moving_mean_initializer",
+                                                      "moving_variance_initializer")),
                 "synchronized": self.synchronized}
 
     @classmethod
@@ -131,12 +124,9 @@ class LayerNormalization(Layer):
         self.epsilon = float(epsilon)
         self.center, self.scale, self.rms_scaling = center, scale, rms_scaling
         self.supports_masking = True
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_options(self, beta_initializer=beta_initializer, gamma_initializer=gamma_initializer,
+                    beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
+                    beta_constraint=beta_constraint, gamma_constraint=gamma_constraint)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -178,12 +168,7 @@ class LayerNormalization(Layer):
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale, "rms_scaling": self.rms_scaling,
-                "beta_initializer": _ser(self.beta_initializer),
-                "gamma_initializer": _ser(self.gamma_initializer),
-                "beta_regularizer": _ser(self.beta_regularizer),
-                "gamma_regularizer": _ser(self.gamma_regularizer),
-                "beta_constraint": _ser(self.beta_constraint),
-                "gamma_constraint": _ser(self.gamma_constraint)}
+                **options_config(self, _GAMMA_BETA)}
 
 
 class RMSNormalization(Layer):
