@@ -143,6 +143,8 @@ def call_node(node, args, kwargs, masks):
         layer, node.call_args, node.call_kwargs, lambda t: masks.get(id(t)))
     if extra:
         kwargs = {**kwargs, **extra}
+    if kwargs.get("mask") is not None:  # the value of a mask the call passes itself
+        previous = kwargs["mask"]
     if runs_own_graph(layer):
         with capture_output_masks(layer) as request:
             outputs = layer(*args, **kwargs)

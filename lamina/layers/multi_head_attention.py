@@ -120,10 +120,12 @@ class MultiHeadAttention(Layer):
     dropout = property(lambda self: self._dropout)
     use_bias = property(lambda self: self._use_bias)
     attention_axes = property(lambda self: self._attention_axes)
-    query_dense = property(lambda self: self._query_dense)
-    key_dense = property(lambda self: self._key_dense)
-    value_dense = property(lambda self: self._value_dense)
-    output_dense = property(lambda self: self._output_dense)
+    # The projections live in public attributes (Keras saves them under these names);
+    # the private names are Keras's attributes for subclasses.
+    _query_dense = property(lambda self: self.query_dense)
+    _key_dense = property(lambda self: self.key_dense)
+    _value_dense = property(lambda self: self.value_dense)
+    _output_dense = property(lambda self: self.output_dense)
 
     # -- building ---------------------------------------------------------------------------
     def _projection(self, input_rank, contracted, last_dims, name, activation=None):
@@ -147,17 +149,17 @@ class MultiHeadAttention(Layer):
         scope = naming.name_scope(self.name) if naming.current_scope_name() != self.name \
             else contextlib.nullcontext()
         with scope:
-            self._query_dense = self._projection(len(query_shape), 1, [heads, self._key_dim], "query")
-            self._query_dense.build(query_shape)
-            self._key_dense = self._projection(len(key_shape), 1, [heads, self._key_dim], "key")
-            self._key_dense.build(key_shape)
+            self.query_dense = self._projection(len(query_shape), 1, [heads, self._key_dim], "query")
+            self.query_dense.build(query_shape)
+            self.key_dense = self._projection(len(key_shape), 1, [heads, self._key_dim], "key")
+            self.key_dense.build(key_shape)
             if self._use_gate:
                 self._gate_dense = self._projection(len(query_shape), 1, [heads, self._value_dim],
                                                     "gate", activation="sigmoid")
                 self._gate_dense.build(query_shape)
-            self._value_dense = self._projection(len(value_shape), 1, [heads, self._value_dim],
+            self.value_dense = self._projection(len(value_shape), 1, [heads, self._value_dim],
                                                  "value")
-            self._value_dense.build(value_shape)
+            self.value_dense.build(value_shape)
             rank = len(value_shape) + 1
             axes = self._attention_axes if self._attention_axes is not None \
                 else tuple(range(1, rank - 2))
@@ -166,12 +168,12 @@ class MultiHeadAttention(Layer):
                 rank, self._axes)
             self._norm_axes = tuple(range(scores_rank - len(self._axes), scores_rank))
             self._dropout_layer = Dropout(rate=self._dropout, seed=self.seed, dtype=self.dtype)
-            self._output_dense = self._projection(
+            self.output_dense = self._projection(
                 len(query_shape), 2, list(self._output_shape or [query_shape[-1]]),
                 "attention_output")
             projected = list(self._query_dense.compute_output_shape(query_shape))
             projected[-1] = self._value_dim
-            self._output_dense.build(tuple(projected))
+            self.output_dense.build(tuple(projected))
 
     # -- masks ------------------------------------------------------------------------------
     def _attention_mask(self, query, value, query_mask, value_mask, key_mask, attention_mask,

@@ -38,6 +38,17 @@ class PairMasks(layers.Layer):
         return out
 
 
+class PassMask(layers.Layer):
+    """Takes a mask argument and passes it on (supports_masking)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        return inputs
+
+
 def _padded_tokens():
     return np.array([[3, 1, 0, 0], [5, 2, 7, 0], [0, 0, 0, 0]], dtype="int32")
 
@@ -198,4 +209,29 @@ def test_global_average_pooling_1d_with_mask_matches_keras():
                                     real_keras.layers.Embedding(10, 3, mask_zero=True),
                                     real_keras.layers.GlobalAveragePooling1D()])
     theirs.set_weights(ours.get_weights())
+    np.testing.assert_allclose(ours(data), theirs(data), atol=1e-6)
+
+
+def test_explicit_mask_from_an_op_then_propagated():
+    # Keras's saved graphs pass masks this way: mask=not_equal(tokens, 0) on the first call
+    tokens = keras.Input((4,), dtype="int32")
+    seq = layers.Embedding(10, 3)(tokens)
+    masked = PassMask()(seq, mask=keras.ops.not_equal(tokens, 0))
+    assert masked._keras_mask is not None
+    out = MaskedSum()(layers.Dense(3, kernel_initializer="identity")(masked))
+    model = keras.Model(tokens, out)
+    data = _padded_tokens()
+    table = np.asarray(model.layers[1].embeddings.value)
+    np.testing.assert_allclose(model(data), (table[data] * (data != 0)[..., None]).sum(axis=1), atol=1e-6)
+
+
+def test_keras_saved_masked_model_loads_and_runs(tmp_path):
+    inp = real_keras.Input((4,), dtype="int32")
+    x = real_keras.layers.Embedding(10, 3, mask_zero=True)(inp)
+    x = real_keras.layers.Dense(3)(x)
+    out = real_keras.layers.GlobalAveragePooling1D()(x)
+    theirs = real_keras.Model(inp, out)
+    theirs.save(tmp_path / "m.keras")
+    ours = keras.models.load_model(tmp_path / "m.keras")
+    data = _padded_tokens()[:2]
     np.testing.assert_allclose(ours(data), theirs(data), atol=1e-6)

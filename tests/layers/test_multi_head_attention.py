@@ -100,3 +100,17 @@ def test_dropout_config_and_errors():
         layers.MultiHeadAttention(2, 3)(Q, V, RNG.standard_normal((2, 6, 3)).astype("float32"))
     with pytest.raises(ValueError, match="attention_axes"):
         layers.MultiHeadAttention(2, 3, attention_axes="time")
+
+
+def test_keras_files_both_ways(tmp_path):
+    def build(lib):
+        inp = lib.Input((4, 6))
+        return lib.Model(inp, lib.layers.MultiHeadAttention(2, 3, use_gate=True)(inp, inp))
+
+    theirs = build(real_keras)
+    theirs.save(tmp_path / "k.keras")
+    ours = keras.models.load_model(tmp_path / "k.keras")
+    np.testing.assert_allclose(ours(Q[:, :4]), theirs(Q[:, :4]), atol=1e-5)
+    ours.save(tmp_path / "l.keras")
+    again = real_keras.models.load_model(tmp_path / "l.keras")
+    np.testing.assert_allclose(again(Q[:, :4]), theirs(Q[:, :4]), atol=1e-5)
