@@ -118,11 +118,11 @@ class RNN(Layer):
                 f"state(s), got {len(states)}.")
         return tree.map_structure(lambda s: jnp.asarray(s, self.compute_dtype), states)
 
-    def _scan_parts(self, sequences, training):
-        parts = getattr(self.cell, "scan_parts", None)
-        if parts is not None:
-            return parts(sequences, training=training)
-        return sequences, generic_step(self.cell, training)
+    def _step(self, sequences, training):
+        make = getattr(self.cell, "step_function", None)
+        if make is not None:  # lamina's cells: weights and dropout masks fixed outside the scan
+            return make(sequences.shape[0], sequences.shape[-1], sequences.dtype, training)
+        return generic_step(self.cell, training)
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
         if sequences.ndim < 3:
@@ -131,10 +131,10 @@ class RNN(Layer):
         states = self._initial_states(initial_state, sequences)
         if mask is not None:
             mask = tree.flatten(mask)[0]
-        projected, step = self._scan_parts(sequences, bool(training))
+        step = self._step(sequences, bool(training))
         output_init = jnp.zeros((sequences.shape[0], self.output_size), self.compute_dtype)
         last, outputs, states = run_rnn(
-            step, projected, states, output_init, mask=mask, go_backwards=self.go_backwards,
+            step, sequences, states, output_init, mask=mask, go_backwards=self.go_backwards,
             unroll=self.unroll, zero_output_for_mask=self.zero_output_for_mask,
             return_sequences=self.return_sequences)
         output = outputs if self.return_sequences else last

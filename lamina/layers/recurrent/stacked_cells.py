@@ -63,21 +63,18 @@ class StackedRNNCells(Layer):
                     cell.build(shape)
                 shape = shape[:-1] + (_output_size(cell),)
 
-    def _steps(self, batch, dtype, training, first_input_dim):
-        """Per-cell step functions on raw inputs (dropout masks drawn now)."""
-        steps, input_dim = [], first_input_dim
+    def step_function(self, batch, input_dim, dtype, training=False):
+        """One step of every cell in turn (their dropout masks drawn now)."""
+        steps = []
         for cell in self.cells:
             make = getattr(cell, "step_function", None)
             steps.append(make(batch, input_dim, dtype, training) if make is not None
                          else generic_step(cell, training))
             input_dim = _output_size(cell)
-        return steps
 
-    def _chain(self, first_step, later_steps):
         def step(inputs_t, states):
-            new_states = []
-            output = inputs_t
-            for fn, cell_states in zip([first_step] + later_steps, states):
+            new_states, output = [], inputs_t
+            for fn, cell_states in zip(steps, states):
                 nested = isinstance(cell_states, (list, tuple))
                 output, new = fn(output, list(cell_states) if nested else [cell_states])
                 new = list(new) if isinstance(new, (list, tuple)) else [new]
@@ -86,21 +83,9 @@ class StackedRNNCells(Layer):
 
         return step
 
-    def scan_parts(self, sequences, training=False):
-        """The first cell's input projection is computed for every step at once."""
-        first = self.cells[0]
-        if hasattr(first, "scan_parts"):
-            projected, first_step = first.scan_parts(sequences, training=training)
-        else:
-            projected, first_step = sequences, generic_step(first, training)
-        later = self._steps(sequences.shape[0], sequences.dtype, training,
-                            _output_size(first))[1:]
-        return projected, self._chain(first_step, later)
-
     def call(self, inputs, states, training=False):
-        steps = self._steps(inputs.shape[0], inputs.dtype, training, inputs.shape[-1])
-        output, new_states = self._chain(steps[0], steps[1:])(inputs, list(states))
-        return output, new_states
+        step = self.step_function(inputs.shape[0], inputs.shape[-1], inputs.dtype, training)
+        return step(inputs, list(states))
 
     def get_config(self):
         return {**super().get_config(), "cells": [serialize_keras_object(c) for c in self.cells]}
