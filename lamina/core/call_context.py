@@ -28,18 +28,31 @@ def leave(prev):
 
 
 class LossCollector:
-    """Collects `add_loss` values while a model is called statelessly (e.g. in a step)."""
+    """Collects `add_loss` values (and the layers that added them) while a model is called
+    statelessly (e.g. in a step). With `gather_nested=True` it also receives what the
+    collectors opened inside it collected."""
+
+    def __init__(self, gather_nested=False):
+        self.gather_nested = gather_nested
 
     def __enter__(self):
-        self.losses = []
+        self.losses, self.owners = [], []
         stack = getattr(_local, "collectors", None)
         if stack is None:
             stack = _local.collectors = []
         stack.append(self)
         return self
 
+    def add(self, owner, loss):
+        self.losses.append(loss)
+        self.owners.append(owner)
+
     def __exit__(self, *exc):
-        _local.collectors.pop()
+        stack = _local.collectors
+        stack.pop()
+        if stack and stack[-1].gather_nested:
+            stack[-1].losses += self.losses
+            stack[-1].owners += self.owners
         return False
 
 

@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.backend.dtypes import standardize_dtype
-from lamina.core import call_context, masking, naming, tree
+from lamina.core import activity, call_context, masking, naming, tree
 from lamina.core.input_spec import assert_input_compatibility
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.node import Node
@@ -36,7 +36,7 @@ _UNTRACKED = frozenset({
     "_traced", "_traced_view", "_jit_forward", "_setup", "_jit_cache", "_compile_config",
     "_predict_fast", "_output_spec_cache", "_jit_out_template", "_run_eagerly_call",
     "_compile_loss", "_compile_metrics", "_output_loss_trackers", "_loss_tracker", "optimizer",
-    "history", "loss",
+    "history", "loss", "_jit_loss_owners",
 })
 
 
@@ -75,6 +75,8 @@ class Layer:
             layer is the first one of a Sequential model.
     """
 
+    _regularizes_outputs = True  # activity_regularizer applies to the outputs of `call`
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "build" in cls.__dict__ and not getattr(cls.__dict__["build"], "_marks_built", False):
@@ -87,7 +89,7 @@ class Layer:
 
     def __init__(self, trainable=True, name=None, dtype=None, autocast=True,
                  input_shape=None, input_dim=None, batch_size=None, batch_input_shape=None,
-                 **kwargs):
+                 activity_regularizer=None, **kwargs):
         kwargs.pop("dynamic", None)
         kwargs.pop("input_dtype", None)
         if kwargs:
@@ -102,6 +104,7 @@ class Layer:
             dtype = dtype.get("config", {}).get("name")
         self._dtype = standardize_dtype(dtype.name if hasattr(dtype, "compute_dtype") else dtype)
         self.autocast = autocast
+        self.activity_regularizer = activity.get_regularizer(activity_regularizer)
         self.built = False
         self.input_spec = None
         # Keras: a layer that defines compute_mask supports masking unless it says otherwise.
@@ -329,7 +332,7 @@ class Layer:
     def add_loss(self, loss):
         collector = call_context.current_collector()
         if collector is not None:
-            collector.losses.append(loss)
+            collector.add(self, loss)
         else:
             self._losses.append(loss)
 
@@ -440,7 +443,10 @@ class Layer:
                 elif outer is None and call_context.current_collector() is None:
                     self._clear_losses()
                 self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
-                return self.call(*args, **kwargs)
+                outputs = self.call(*args, **kwargs)
+                if self.activity_regularizer is not None and self._regularizes_outputs:
+                    activity.add_activity_loss(self, outputs)
+                return outputs
         finally:
             call_context.leave(prev)
 
@@ -549,7 +555,8 @@ class Layer:
     def get_config(self):
         """Constructor arguments. Subclasses that don't override this get the arguments
         their __init__ was called with (when those are plain Python values)."""
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype}
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype,
+                  **activity.config_entry(self)}
         if type(self).get_config is Layer.get_config and type(self).__init__ is not Layer.__init__:
             args, kwargs = self._init_args
             try:

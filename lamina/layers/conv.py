@@ -11,8 +11,7 @@ from lamina import activations
 from lamina.backend import config
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
-from lamina.layers.kernel_options import (
-    add_activity_loss, kernel_options_config, set_kernel_options)
+from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
 from lamina.ops._conv_grad import conv_channels_last
 
 
@@ -148,9 +147,7 @@ class BaseConv(Layer):
             if self.data_format != "channels_last":
                 bias = bias.reshape((1, -1) + (1,) * self.rank)
             x = x + bias
-        x = self.activation(x)
-        add_activity_loss(self, x)
-        return x
+        return self.activation(x)
 
     def compute_output_shape(self, input_shape):
         channels_last = self.data_format == "channels_last"

@@ -6,8 +6,7 @@ from lamina import activations
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
 from lamina.layers.dense_matmul import dense_matmul
-from lamina.layers.kernel_options import (
-    add_activity_loss, kernel_options_config, set_kernel_options)
+from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
 
 
 class Dense(Layer):
@@ -58,9 +57,7 @@ class Dense(Layer):
         x = dense_matmul(inputs, self.kernel.value)
         if self.bias is not None:
             x = x + self.bias.value
-        x = self.activation(x)
-        add_activity_loss(self, x)
-        return x
+        return self.activation(x)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)

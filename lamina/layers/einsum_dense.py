@@ -140,10 +140,7 @@ class EinsumDense(Layer):
         x = jnp.einsum(self.equation, inputs, self.kernel.value)
         if self.bias is not None:
             x = x + self.bias.value
-        x = self.activation(x)
-        if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(x))
-        return x
+        return self.activation(x)
 
     def compute_output_shape(self, input_shape):
         return einsum_shapes(self.equation, self.bias_axes, input_shape,

@@ -1,6 +1,6 @@
 """The weight options that layers share: initializers, regularizers and constraints
 (Dense's and the convolutions' kernel/bias options among them), resolved from names and
-written back to configs, and the activity regularizer's loss."""
+written back to configs."""
 
 from lamina import constraints, initializers, regularizers
 from lamina.saving.serialization import serialize_keras_object
@@ -36,14 +36,3 @@ def set_kernel_options(layer, **options):
 def kernel_options_config(layer):
     """The options of `set_kernel_options` as Keras config entries."""
     return options_config(layer, _KERNEL_OPTIONS)
-
-
-def add_activity_loss(layer, outputs):
-    """Add `layer.activity_regularizer(outputs)` as a loss, divided by the batch size as
-    Keras 3 does (so the penalty's strength does not depend on the batch size)."""
-    if layer.activity_regularizer is None:
-        return
-    loss = layer.activity_regularizer(outputs)
-    if outputs.ndim > 0:
-        loss = loss / outputs.shape[0] if outputs.shape[0] else loss * 0
-    layer.add_loss(loss)

@@ -114,6 +114,8 @@ class MultiHeadAttention(Layer):
                            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
         self.seed = seed
 
+    _regularizes_outputs = False  # as Keras: activity_regularizer goes to the projections
+
     num_heads = property(lambda self: self._num_heads)
     key_dim = property(lambda self: self._key_dim)
     value_dim = property(lambda self: self._value_dim)

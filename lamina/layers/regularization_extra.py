@@ -4,7 +4,6 @@ import jax.numpy as jnp
 
 from lamina import regularizers
 from lamina.core.layer import Layer
-from lamina.layers.kernel_options import add_activity_loss
 from lamina.random.hash_bits import keep_mask
 from lamina.random.seed_generator import SeedGenerator
 
@@ -69,11 +68,12 @@ class ActivityRegularization(Layer):
         self.built = True
 
     def call(self, inputs):
-        add_activity_loss(self, inputs)
-        return inputs
+        return inputs  # the base Layer adds the activity_regularizer's loss
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "l1": self.l1, "l2": self.l2}
+        config = {**super().get_config(), "l1": self.l1, "l2": self.l2}
+        config.pop("activity_regularizer")  # made from l1 and l2
+        return config

@@ -141,23 +141,39 @@ class Model(Trainer, SavingMixin, Layer):
         fn = self.__dict__.get("_jit_forward")
         if fn is None:
             def forward(tv, ntv, x, extra, training):
-                out, new_ntv = self.stateless_call(tv, ntv, x, *extra, training=training)
+                with call_context.LossCollector(gather_nested=True) as collector:
+                    out, new_ntv = self.stateless_call(tv, ntv, x, *extra, training=training)
                 if _has_dict(out):  # jit returns dicts key-sorted; remember the call's order
                     self.__dict__["_jit_out_template"] = tree.map_structure(lambda _: None, out)
-                return out, new_ntv
+                self.__dict__.setdefault("_jit_loss_owners", {})[training] = collector.owners
+                return out, new_ntv, collector.losses
 
             fn = jax.jit(forward, static_argnames=("training",))
             self.__dict__["_jit_forward"] = fn
         # jit converts NumPy arrays itself (cheaper than jnp.asarray); lists become arrays.
         inputs = tree.map_structure(
             lambda v: v if v is None or hasattr(v, "shape") else np.asarray(v), inputs)
-        out, new_ntv = fn([v._value for v in trainable], [v._value for v in non_trainable],
-                          inputs, tuple(extra_args), training=training)
+        out, new_ntv, losses = fn([v._value for v in trainable],
+                                  [v._value for v in non_trainable],
+                                  inputs, tuple(extra_args), training=training)
         for var, value in zip(non_trainable, new_ntv):
             if value is not var._value:
                 var._value = value
+        if losses or self.__dict__.get("_jit_left_losses"):
+            self._keep_call_losses(losses, training)
         template = self.__dict__.get("_jit_out_template")
         return out if template is None else _in_order_of(template, out)
+
+    def _keep_call_losses(self, losses, training):
+        """`add_loss` values of a jitted `model(x)`, put back on the layers that added them
+        (as an eager call leaves them: `model.losses` shows them until the next call)."""
+        self._clear_losses()
+        owners = self.__dict__.get("_jit_loss_owners", {}).get(training, ())
+        if len(owners) != len(losses):
+            owners = [self] * len(losses)
+        for owner, loss in zip(owners, losses):
+            owner._losses.append(loss)
+        self.__dict__["_jit_left_losses"] = bool(losses)
 
     # -- introspection -------------------------------------------------------------
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,

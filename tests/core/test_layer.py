@@ -13,6 +13,7 @@ from lamina import layers
 
 def _outer_layer(k):
     """A layer with own trainable and non-trainable weights and three sublayers, in module `k`."""
+    k.backend.clear_session()  # auto-named parts (seed generators) start from the same count
 
     class Inner(k.layers.Layer):
         def build(self, input_shape):

@@ -138,13 +138,7 @@ class RNN(Layer):
             unroll=self.unroll, zero_output_for_mask=self.zero_output_for_mask,
             return_sequences=self.return_sequences)
         output = outputs if self.return_sequences else last
-        regularizer = getattr(self, "activity_regularizer", None)
-        if regularizer is not None:
-            for value in [output] + tree.flatten(states):
-                self.add_loss(regularizer(value))
-        if self.return_state:
-            return (output, *states)
-        return output
+        return (output, *states) if self.return_state else output
 
     # -- config ---------------------------------------------------------------------------
     def _rnn_config(self):
