@@ -19,6 +19,15 @@ _JIT_FALLBACK_ERRORS = (
 )
 
 
+def _make_functional(cls, functional):
+    if cls is Model:
+        return functional
+    if cls is object or not issubclass(cls, Model):
+        return cls
+    cls.__bases__ = tuple(_make_functional(b, functional) for b in cls.__bases__)
+    return cls
+
+
 class Model(Trainer, SavingMixin, Layer):
     """Groups layers into an object with training and inference features.
 
@@ -27,10 +36,15 @@ class Model(Trainer, SavingMixin, Layer):
     """
 
     def __new__(cls, *args, **kwargs):
-        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+        if args or "inputs" in kwargs or "outputs" in kwargs:
             from lamina.models.functional import Functional
 
-            return Functional.__new__(Functional, *args, **kwargs)
+            if cls is Model:
+                return Functional.__new__(Functional, *args, **kwargs)
+            if not issubclass(cls, Functional):
+                # `class M(keras.Model)` called as M(inputs, outputs), as in Keras: M's
+                # bases get Functional in place of Model (its train_step etc. still win).
+                _make_functional(cls, Functional)
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):

@@ -124,6 +124,8 @@ class ArrayData:
         self.num_samples = all_sizes.pop() if all_sizes else 0
         if self.num_samples == 0:
             raise ValueError(f"{what}() received an empty dataset (0 samples). Pass at least one sample.")
+        self._user_sample_weight = sample_weight
+        self.class_weight = class_weight
         if class_weight is not None:
             if y is None or isinstance(y, (list, dict)):
                 raise ValueError("class_weight is only supported for models with a single output "
@@ -171,7 +173,8 @@ class ArrayData:
         return tree.map_structure(lambda a: None if a is None else a[indices], self.structure)
 
     def split(self, validation_split):
-        """(train, validation) ArrayData from the last `validation_split` of the samples."""
+        """(train, validation) ArrayData from the last `validation_split` of the samples;
+        class_weight weighs the training part only, as in Keras."""
         if not 0 < validation_split < 1:
             raise ValueError(f"validation_split must be in (0, 1), got {validation_split}.")
         cut = int(math.floor(self.num_samples * (1.0 - validation_split)))
@@ -179,9 +182,11 @@ class ArrayData:
             raise ValueError(
                 f"validation_split={validation_split} leaves no samples for "
                 f"{'training' if cut == 0 else 'validation'} out of {self.num_samples}.")
-        head = tree.map_structure(lambda a: None if a is None else a[:cut], self.structure)
-        tail = tree.map_structure(lambda a: None if a is None else a[cut:], self.structure)
-        train = ArrayData(*head, batch_size=self.batch_size, shuffle=self.shuffle)
+        parts = (self.x, self.y, self._user_sample_weight)
+        head = tree.map_structure(lambda a: None if a is None else a[:cut], parts)
+        tail = tree.map_structure(lambda a: None if a is None else a[cut:], parts)
+        train = ArrayData(*head, batch_size=self.batch_size, shuffle=self.shuffle,
+                          class_weight=self.class_weight)
         val = ArrayData(*tail, batch_size=self.batch_size, shuffle=False)
         return train, val
 

@@ -81,10 +81,10 @@ class Trainer(Predictor):
 
     @property
     def metrics_names(self):
-        names = [m.name for m in self.metrics[: 1 + len(getattr(self, "_output_loss_trackers", []))]]
-        if getattr(self, "_compile_metrics", None) is not None and self._compile_metrics.built:
-            names += self._compile_metrics.log_names
-        return names
+        """Names of `self.metrics` (a compiled metric of a multi-output model: "cls_accuracy")."""
+        compiled = getattr(self, "_compile_metrics", None)
+        logs = {id(m): n for _, m, _, n in compiled.entries} if compiled is not None else {}
+        return [logs.get(id(m), m.name) for m in self.metrics]
 
     @property
     def metrics_variables(self):

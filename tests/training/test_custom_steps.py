@@ -80,3 +80,77 @@ def test_custom_train_step_matches_keras():
         np.testing.assert_allclose(ll[key], kl[key], rtol=1e-5)
     for a, b in zip(kw, lw):
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+
+
+def _functional_subclass(lib, rng):
+    class GuideModel(lib.Model):
+        """The guide's pattern: a Model subclass with train_step, built as M(inputs, outputs)."""
+
+        def train_step(self, state, data):
+            tv, ntv, ov, mv = state
+            x, y = data
+
+            def loss_fn(tv, ntv):
+                y_pred, ntv = self.stateless_call(tv, ntv, x, training=True)
+                return self.compute_loss(x, y, y_pred), (y_pred, ntv)
+
+            (loss, (y_pred, ntv)), grads = jax.value_and_grad(loss_fn, has_aux=True)(tv, ntv)
+            tv, ov = self.optimizer.stateless_apply(ov, grads, tv)
+            logs, new_mv = {}, []
+            for metric in self.metrics:
+                n = len(metric.variables)
+                values, mv = mv[:n], mv[n:]
+                if metric.name == "loss":
+                    values = metric.stateless_update_state(values, loss)
+                else:
+                    values = metric.stateless_update_state(values, y, y_pred)
+                logs[metric.name] = metric.stateless_result(values)
+                new_mv += list(values)
+            return logs, (tv, ntv, ov, new_mv)
+
+    inputs = lib.Input((4,))
+    outputs = lib.layers.Dense(1)(lib.layers.Dense(8, activation="tanh")(inputs))
+    model = GuideModel(inputs, outputs)
+    model.set_weights([rng.normal(0, 0.3, w.shape).astype("float32")
+                       for w in model.get_weights()])
+    return model
+
+
+def test_model_subclass_called_with_inputs_and_outputs_matches_keras():
+    keras = pytest.importorskip("keras")
+    import lamina
+
+    data = np.random.default_rng(1).normal(size=(96, 4)).astype("float32")
+    target = data @ np.array([[1.0], [2.0], [-1.0], [0.5]], "float32")
+    histories = []
+    for lib in (lamina, keras):
+        model = _functional_subclass(lib, np.random.default_rng(0))
+        assert type(model).__name__ == "GuideModel" and len(model.layers) == 3
+        model.compile(optimizer=lib.optimizers.SGD(0.05), loss="mse", metrics=["mae"])
+        histories.append(model.fit(data, target, batch_size=32, epochs=2, verbose=0,
+                                   shuffle=False).history)
+    assert sorted(histories[0]) == sorted(histories[1]) == ["loss", "mae"]
+    for key in histories[1]:
+        np.testing.assert_allclose(histories[0][key], histories[1][key], rtol=1e-5)
+
+
+def test_metrics_names_follow_an_overridden_metrics_property():
+    import lamina
+
+    class Tracked(lamina.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = lamina.layers.Dense(1)
+            self.loss_tracker = lamina.metrics.Mean(name="loss")
+            self.mae_metric = lamina.metrics.MeanAbsoluteError(name="mae")
+
+        def call(self, x):
+            return self.dense(x)
+
+        @property
+        def metrics(self):
+            return [self.loss_tracker, self.mae_metric]
+
+    model = Tracked()
+    model.compile(loss="mse")
+    assert model.metrics_names == ["loss", "mae"]  # Keras: [m.name for m in model.metrics]
