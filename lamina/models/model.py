@@ -22,7 +22,7 @@ _JIT_FALLBACK_ERRORS = (
 def _make_functional(cls, functional):
     if cls is Model:
         return functional
-    if cls is object or not issubclass(cls, Model):
+    if not issubclass(cls, Model) or issubclass(cls, functional):
         return cls
     cls.__bases__ = tuple(_make_functional(b, functional) for b in cls.__bases__)
     return cls
@@ -36,18 +36,22 @@ class Model(Trainer, SavingMixin, Layer):
     """
 
     def __new__(cls, *args, **kwargs):
-        if args or "inputs" in kwargs or "outputs" in kwargs:
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
             from lamina.models.functional import Functional
 
-            if cls is Model:
-                return Functional.__new__(Functional, *args, **kwargs)
-            if not issubclass(cls, Functional):
-                # `class M(keras.Model)` called as M(inputs, outputs), as in Keras: M's
-                # bases get Functional in place of Model (its train_step etc. still win).
-                _make_functional(cls, Functional)
+            return Functional.__new__(Functional, *args, **kwargs)
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
+        if len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or (
+                "inputs" in kwargs and "outputs" in kwargs):
+            from lamina.models.functional import Functional
+
+            # A subclass's super().__init__(inputs, outputs), as in Keras: its bases get
+            # Functional in place of Model (its own train_step etc. still win).
+            _make_functional(type(self), Functional)
+            Functional.__init__(self, *args, **kwargs)
+            return
         name = kwargs.pop("name", None)
         trainable = kwargs.pop("trainable", True)
         dtype = kwargs.pop("dtype", None)
