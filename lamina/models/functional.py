@@ -8,6 +8,7 @@ import numpy as np
 from lamina.core import masking, tree
 from lamina.core.keras_tensor import KerasTensor
 from lamina.layers.input_layer import InputLayer
+from lamina.models.layer_order import keras_layer_order
 from lamina.models.model import Model
 
 
@@ -76,16 +77,7 @@ class Functional(Model):
 
         for t in self.outputs:
             visit(t, None)
-        layers, seen = [], set()
-        for t in self.inputs:
-            layer = t._keras_history[0] if t._keras_history else None
-            if layer is not None and id(layer) not in seen:
-                seen.add(id(layer))
-                layers.append(layer)
-        for node in ordered:
-            if id(node.layer) not in seen:
-                seen.add(id(node.layer))
-                layers.append(node.layer)
+        layers = keras_layer_order(self.inputs, self.outputs)
         return ordered, layers
 
     def _check_unique_names(self):
@@ -160,10 +152,12 @@ class Functional(Model):
         return flat
 
     def _check_shape(self, i, kt, shape):
-        """ValueError naming the model, the input, the expected and the received shape."""
+        """ValueError naming the model, the input, the expected and the received shape.
+
+        The batch dimension is not checked (as Keras): `Input(batch_size=8)` takes any batch."""
         expected = kt.shape
         ok = len(shape) == len(expected) and all(
-            e is None or s is None or e == s for e, s in zip(expected, shape))
+            e is None or s is None or e == s for e, s in zip(expected[1:], shape[1:]))
         if not ok:
             raise ValueError(
                 f"Input {i} ('{self.input_names[i]}') of model '{self.name}' is incompatible with "

@@ -45,10 +45,8 @@ def _structure_refs(struct, node_map):
 
 def functional_config(model):
     """The model's graph as a JSON-ready dict (Keras 3 layout, Keras's layer order)."""
-    from lamina.saving.object_paths import keras_layer_order
-
     nodes_in_model = {id(n) for n in model._nodes}
-    layers = keras_layer_order(model)
+    layers = model.layers
     node_map = {}
     for layer in layers:
         kept = 0

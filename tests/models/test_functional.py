@@ -188,6 +188,21 @@ def test_wrong_input_shape_names_model_expected_and_received():
         model([np.ones((2, 3)), np.ones((2, 3))])
 
 
+def test_input_batch_size_does_not_fix_the_batch_of_calls():
+    """Keras checks model inputs without their batch dimension."""
+    x = keras.Input((3,), batch_size=5)
+    dense = layers.Dense(2)
+    model = keras.Model(x, dense(x))
+    assert model.output.shape == (5, 2)
+    xs = _rand(7, 3)
+    kernel, bias = dense.get_weights()
+    expected = xs @ kernel + bias
+    np.testing.assert_allclose(model(xs[:2]), expected[:2], atol=1e-6)
+    np.testing.assert_allclose(model.predict(xs, verbose=0), expected, atol=1e-6)
+    with pytest.raises(ValueError, match=r"expected shape=\(5, 3\).*\(2, 4\)"):
+        model(np.ones((2, 4)))
+
+
 def test_symbolic_call_of_a_functional_model_adds_a_node():
     x = keras.Input((3,))
     model = keras.Model(x, layers.Dense(2)(x), name="block")
@@ -228,7 +243,8 @@ def test_config_round_trip():
     model = keras.Model([a, b], out, name="m")
     clone = keras.Model.from_config(model.get_config())
     assert isinstance(clone, keras.Functional)
-    assert clone.name == "m" and [l.name for l in clone.layers] == ["a", "b", "h", "cat", "out"]
+    # Keras's order: by depth from the output, so "b" (depth 2) comes after "h".
+    assert clone.name == "m" and [l.name for l in clone.layers] == ["a", "h", "b", "cat", "out"]
     clone.set_weights(model.get_weights())
     xa, xb = _rand(2, 3), _rand(2, 2)
     np.testing.assert_allclose(clone([xa, xb]), model([xa, xb]), atol=1e-6)
