@@ -43,9 +43,12 @@ class EpochRunner:
         loop_cache: dict for jitted loops, keyed by (batch_size, per_step_logs, max_steps).
         make_loop: `make_loop(step, logs_fn, batch_size, per_step_logs, max_steps)`.
         hooks: ("on_train_batch_begin", "on_train_batch_end") or the test names.
+        gather: `() -> state` read from the Variables, to take in what hooks assign.
     """
 
-    def __init__(self, step, logs_fn, jit_cache, make_loop, hooks, run_eagerly=False, order=None):
+    def __init__(self, step, logs_fn, jit_cache, make_loop, hooks, run_eagerly=False, order=None,
+                 gather=None):
+        self.gather = gather  # () -> state read back from the Variables
         self.step = step
         self.logs_fn = logs_fn
         self.cache = jit_cache
@@ -74,17 +77,47 @@ class EpochRunner:
             return self._run_arrays(state, data, callbacks, every_batch, sparse, chunk, rng, sync)
         return self._run_batches(state, data, callbacks, every_batch, sparse, rng, sync)
 
-    def _deliver(self, callbacks, first, count, stacked, state, sync, final_logs=None):
-        if stacked is not None:
-            host = jax.tree_util.tree_map(np.asarray, stacked)
-            sync(state)
-            for i in range(count):
-                logs = to_host_logs(jax.tree_util.tree_map(lambda a: a[i], host), self.order)
-                getattr(callbacks, self.begin_hook)(first + i)
-                getattr(callbacks, self.end_hook)(first + i, logs)
-        elif final_logs is not None:
-            sync(state)
-            getattr(callbacks, self.end_hook)(first + count - 1, final_logs)
+    def _absorb(self, state):
+        """`state` with the values hooks assigned to Variables since `sync(state)` (a
+        learning rate, weights, reset metrics), and whether there were any."""
+        if self.gather is None:
+            return state, False
+        now = self.gather()
+        changed = any(a is not b for new, old in zip(now, state) for a, b in zip(new, old))
+        return (tuple(now), True) if changed else (state, False)
+
+    def _deliver(self, callbacks, first, count, stacked, state, sync, rerun):
+        """Batch hooks for steps `first .. first+count-1`, already run as one chunk.
+
+        Hooks see each step's logs. When a hook asks to stop or assigns a Variable before
+        the chunk's last step, the chunk is rerun up to that point (steps are pure) with
+        the assigned values on top, as if Keras had run it step by step. Returns
+        (state, steps kept, whether the next step's begin hook already ran).
+        """
+        host = jax.tree_util.tree_map(np.asarray, stacked)
+        sync(state)
+        for i in range(count):
+            logs = to_host_logs(jax.tree_util.tree_map(lambda a: a[i], host), self.order)
+            getattr(callbacks, self.end_hook)(first + i, logs)
+            last = i == count - 1
+            if self._stop_requested(callbacks):
+                return (state, count, False) if last else (
+                    self._rewound(state, rerun(i + 1), sync), i + 1, False)
+            if last:
+                break
+            getattr(callbacks, self.begin_hook)(first + i + 1)
+            _, changed = self._absorb(state)
+            if changed:
+                return self._rewound(state, rerun(i + 1), sync), i + 1, True
+        return self._absorb(state)[0], count, False
+
+    def _rewound(self, state, earlier, sync):
+        """`earlier` (the state some steps back) with the values hooks assigned on top."""
+        now, _ = self._absorb(state)
+        merged = tuple([n if n is not o else e for n, o, e in zip(ng, og, eg)]
+                       for ng, og, eg in zip(now, state, earlier))
+        sync(merged)
+        return merged
 
     def _run_arrays(self, state, data, callbacks, every_batch, sparse, chunk, rng, sync):
         bs = data.batch_size
@@ -98,18 +131,35 @@ class EpochRunner:
         if full:
             loop = self._jitted(("loop", bs, every_batch, chunk), lambda: self.make_loop(
                 self.step, self.logs_fn, bs, every_batch, chunk))
-            done = 0
+            done, begun = 0, False
             while done < full:
                 k = min(chunk, full - done, self._until_boundary(callbacks, done))
-                state, stacked = loop(state, device, perm, np.int32(done), np.int32(k))
+                if every_batch and not begun:
+                    sync(state)
+                    getattr(callbacks, self.begin_hook)(done)
+                    state, _ = self._absorb(state)
+                start = state
+                state, stacked = loop(start, device, perm, np.int32(done), np.int32(k))
                 self.last_state = state
-                final = to_host_logs(self.logs_fn_jit()(state[3]), self.order) if sparse and not every_batch else None
-                self._deliver(callbacks, done, k, stacked if every_batch else None, state, sync,
-                              final)
+                if every_batch:
+                    rerun = lambda n, s=start, d=done: loop(  # noqa: E731
+                        s, device, perm, np.int32(d), np.int32(n))[0]
+                    state, k, begun = self._deliver(callbacks, done, k, stacked, state, sync,
+                                                    rerun)
+                    self.last_state = state
+                elif sparse:
+                    sync(state)
+                    getattr(callbacks, self.end_hook)(done + k - 1, to_host_logs(
+                        self.logs_fn_jit()(state[3]), self.order))
+                    state, _ = self._absorb(state)
                 done += k
                 if self._stop_requested(callbacks):  # e.g. TerminateOnNaN, as Keras: mid-epoch
                     return state, done
         if steps > full:  # the last, smaller batch
+            if every_batch or sparse:
+                sync(state)
+                getattr(callbacks, self.begin_hook)(full)
+                state, _ = self._absorb(state)
             tail = jax.device_put(perm_host[full * bs:])
             step = self._jitted(("tail_step",), lambda: jax.jit(
                 lambda s, d, p: self.step(s, gather_batch(d, p, 0, p.shape[0]))))
@@ -118,8 +168,9 @@ class EpochRunner:
             if every_batch or sparse:
                 logs = to_host_logs(self.logs_fn_jit()(state[3]), self.order)
                 sync(state)
-                getattr(callbacks, self.begin_hook)(full)
                 getattr(callbacks, self.end_hook)(full, logs)
+                state, _ = self._absorb(state)
+                self.last_state = state
         return state, steps
 
     def _until_boundary(self, callbacks, done):
@@ -152,12 +203,16 @@ class EpochRunner:
         for batch in batches:
             batch = tree.map_structure(_as_input, tuple(batch))
             if every_batch or sparse:
+                sync(state)
                 getattr(callbacks, self.begin_hook)(count)
+                state, _ = self._absorb(state)
             state = step(state, batch)
             self.last_state = state
             if every_batch or sparse:
                 sync(state)
                 getattr(callbacks, self.end_hook)(count, to_host_logs(logs_fn(state[3]), self.order))
+                state, _ = self._absorb(state)
+                self.last_state = state
             count += 1
             if self._stop_requested(callbacks):
                 break

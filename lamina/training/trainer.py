@@ -227,7 +227,7 @@ class Trainer(Predictor):
             hooks = ("on_test_batch_begin", "on_test_batch_end")
         cache = self._jit_cache.setdefault(mode, {})
         return EpochRunner(step, fns.logs, cache, make_loop, hooks, run_eagerly=self.run_eagerly,
-                           order=fns.log_names)
+                           order=fns.log_names, gather=lambda: self._gather_state(fns))
 
     def _chunk(self, data, every_batch, sparse, callbacks=None):
         """Steps per compiled call. A callback with `_steps_alignment = N` (e.g. a checkpoint
