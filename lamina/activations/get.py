@@ -1,6 +1,6 @@
 """Resolve an activation from a name, None (linear) or a callable."""
 
-from lamina.core.lookup import unknown_name_error
+from lamina.core.lookup import find_named
 from lamina.activations import activations as _act
 
 ALL = {name: getattr(_act, name) for name in (
@@ -10,14 +10,12 @@ ALL = {name: getattr(_act, name) for name in (
 
 
 def get(identifier):
-    """None -> linear; "relu" -> relu; a callable stays as it is."""
+    """None -> linear; "relu" -> relu; a registered name -> that function; a callable stays
+    as it is."""
     if identifier is None:
         return _act.linear
     if isinstance(identifier, str):
-        fn = ALL.get(identifier)
-        if fn is None:
-            raise unknown_name_error("activation function", identifier, ALL)
-        return fn
+        return find_named("activation function", identifier, ALL)
     if isinstance(identifier, dict):
         if identifier.get("class_name") in ("function", "__lambda__"):
             from lamina.saving.deserialization import deserialize_keras_object

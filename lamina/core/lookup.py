@@ -14,16 +14,32 @@ def unknown_name_error(kind, name, candidates):
     return ValueError(f"Unknown {kind} {name!r}.{hint}")
 
 
+def find_named(kind, name, table):
+    """`table[name]`, else the object registered under `name` (a `custom_object_scope`,
+    `load_model(custom_objects=...)` or `register_keras_serializable`), else the error."""
+    if name in table:
+        return table[name]
+    from lamina.saving.object_registration import get_registered_object
+
+    found = get_registered_object(name)
+    if found is None:
+        raise unknown_name_error(kind, name, table)
+    return found
+
+
+def _instance(obj):
+    return obj() if isinstance(obj, type) else obj
+
+
 def get_object(identifier, table, kind, family):
     """Resolve a regularizer/constraint-like identifier: None -> None; a name in `table` ->
-    a new instance of that class; a config dict -> deserialized within `family`; a
+    a new instance of that class (a registered name: the class's instance or the function);
+    a config dict -> deserialized within `family`; a
     callable -> itself."""
     if identifier is None:
         return None
     if isinstance(identifier, str):
-        if identifier not in table:
-            raise unknown_name_error(kind, identifier, table)
-        return table[identifier]()
+        return _instance(find_named(kind, identifier, table))
     if isinstance(identifier, dict):
         from lamina.saving.deserialization import deserialize_keras_object
 

@@ -1,6 +1,6 @@
 """Resolve an initializer from a name, a config dict, a class, or a callable."""
 
-from lamina.core.lookup import unknown_name_error
+from lamina.core.lookup import find_named
 from lamina.core.naming import to_snake_case
 from lamina.initializers import initializers as _init
 
@@ -29,10 +29,8 @@ def get(identifier):
     if isinstance(identifier, _init.Initializer):
         return identifier
     if isinstance(identifier, str):
-        cls = ALL.get(identifier)
-        if cls is None:
-            raise unknown_name_error("initializer", identifier, ALL)
-        return cls()
+        found = find_named("initializer", identifier, ALL)
+        return found() if isinstance(found, type) else found
     if isinstance(identifier, dict):
         from lamina.saving.deserialization import deserialize_keras_object
 

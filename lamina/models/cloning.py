@@ -34,7 +34,7 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
         if model._stack and isinstance(model._stack[0], InputLayer):
             layers.insert(0, Input(batch_shape=model._stack[0].batch_shape,
                                    dtype=model._stack[0].dtype))
-        return Sequential(layers, name=model.name + "_clone", trainable=model.trainable)
+        return Sequential(layers, name=model.name, trainable=model.trainable)
     if isinstance(model, Functional):
         return _clone_functional(model, input_tensors, clone_layer, call_function)
     if input_tensors is not None:
@@ -69,4 +69,4 @@ def _clone_functional(model, input_tensors, clone_layer, call_function):
     inputs = tree.pack_sequence_as(model._inputs_struct, new_inputs) \
         if not isinstance(model._inputs_struct, KerasTensor) else new_inputs[0]
     outputs = tree.map_structure(lambda t: values[id(t)], model._outputs_struct)
-    return Functional(inputs, outputs, name=model.name + "_clone", trainable=model.trainable)
+    return Functional(inputs, outputs, name=model.name, trainable=model.trainable)

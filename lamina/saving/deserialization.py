@@ -15,7 +15,7 @@ import inspect
 import numpy as np
 
 from lamina.saving.errors import SavingError, UnknownObjectError
-from lamina.saving.object_registration import get_registered_object
+from lamina.saving.object_registration import CustomObjectScope, get_registered_object
 
 # family -> lamina modules whose public classes/functions a config may name.
 _FAMILIES = {
@@ -305,7 +305,15 @@ def _special(class_name, inner, custom_objects, safe_mode):
 
 def deserialize_keras_object(config, custom_objects=None, safe_mode=None, families=_SEARCH_ORDER):
     """An object from its Keras 3 description. Strings, numbers and None pass through;
-    lists and plain dicts are deserialized item by item."""
+    lists and plain dicts are deserialized item by item. `custom_objects` are in scope
+    while constructors run (a Dense(activation="my_fn") finds "my_fn")."""
+    if custom_objects:
+        with CustomObjectScope(custom_objects):
+            return _deserialize(config, custom_objects, safe_mode, families)
+    return _deserialize(config, custom_objects, safe_mode, families)
+
+
+def _deserialize(config, custom_objects, safe_mode, families):
     if config is None or isinstance(config, (str, bool, int, float)):
         return config
     if isinstance(config, (list, tuple)):
