@@ -66,7 +66,7 @@ class Trainer(Predictor):
 
     def _assert_compiled(self, what):
         if not self.compiled:
-            raise RuntimeError(f"You must call compile() on model '{self.name}' before {what}().")
+            raise ValueError(f"You must call compile() on model '{self.name}' before {what}().")
 
     @property
     def metrics(self):
@@ -263,6 +263,10 @@ class Trainer(Predictor):
         elif validation_data is not None:
             vx, vy, vsw = data_adapter.unpack_x_y_sample_weight(validation_data) \
                 if isinstance(validation_data, (tuple, list)) else (validation_data, None, None)
+            if vy is None and data_adapter.is_array_data(vx):
+                raise ValueError(
+                    "validation_data holds inputs only: pass (x_val, y_val) or "
+                    "(x_val, y_val, val_sample_weight).")
             val_data = data_adapter.make_data(vx, vy, vsw, validation_batch_size or batch_size,
                                               validation_steps, False, what="validation")
         first_x, first_y = self._peek(data)

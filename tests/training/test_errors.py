@@ -68,8 +68,15 @@ def test_empty_generator():
 
 
 def test_fit_before_compile():
-    with pytest.raises(RuntimeError, match="compile"):
+    with pytest.raises(ValueError, match="compile"):  # Keras 3 raises ValueError too
         _mlp().fit(np.zeros((4, 4)), np.zeros(4), verbose=0)
+
+
+def test_validation_data_without_targets():
+    model = _mlp()
+    model.compile(loss="mse")
+    with pytest.raises(ValueError, match=r"validation_data holds inputs only"):
+        model.fit(np.zeros((4, 4)), np.zeros(4), validation_data=np.zeros((2, 4)), verbose=0)
 
 
 def test_wrong_input_width_names_model_and_shapes():
