@@ -129,6 +129,21 @@ class Normalization(Layer):
         return (jnp.reshape(self.adapt_mean.value, shape),
                 jnp.reshape(self.adapt_variance.value, shape))
 
+    @property
+    def mean(self):
+        """The mean the layer subtracts, at the broadcast shape (e.g. (1, 3)); None unbuilt."""
+        return self._statistic(0)
+
+    @property
+    def variance(self):
+        """The variance the layer divides by (its square root), like `mean`."""
+        return self._statistic(1)
+
+    def _statistic(self, index):
+        if not self.built or not hasattr(self, "_broadcast_shape"):
+            return None
+        return jnp.asarray(self._statistics()[index], self.compute_dtype)
+
     def call(self, inputs):
         dtype = self.compute_dtype
         mean, variance = (jnp.asarray(v, dtype) for v in self._statistics())

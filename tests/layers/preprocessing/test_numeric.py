@@ -41,6 +41,21 @@ def test_normalization_adapt_matches_keras(kwargs):
         _close(a, b)
 
 
+def test_normalization_mean_and_variance_attributes_match_keras():
+    for kwargs, x in [({}, X), (dict(axis=(1, 2)), X.reshape(50, 4, 3))]:
+        mine, ref = layers.Normalization(**kwargs), keras.layers.Normalization(**kwargs)
+        assert mine.mean is None and mine.variance is None
+        mine.adapt(x)
+        ref.adapt(x)
+        assert mine.mean.shape == tuple(ref.mean.shape)
+        _close(mine.mean, ref.mean)
+        _close(mine.variance, ref.variance, 2e-5)
+    given = layers.Normalization(mean=[1.0, 2.0, 3.0], variance=[1.0, 4.0, 9.0])
+    given.build((None, 3))
+    _close(given.mean, [[1.0, 2.0, 3.0]])
+    _close(given.variance, [[1.0, 4.0, 9.0]])
+
+
 def test_normalization_adapt_on_batches_matches_keras():
     mine = layers.Normalization()
     mine.adapt([X[:70], X[70:150], X[150:]])  # a list of batches
