@@ -12,6 +12,7 @@ A batch is `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`.
 import collections
 import concurrent.futures
 import math
+import warnings
 
 import jax
 import numpy as np
@@ -99,7 +100,37 @@ def class_weight_to_sample_weight(y, class_weight):
     return lookup(labels)
 
 
-class ArrayData:
+class EpochCursor:
+    """Which batches of a finite source the next epoch runs.
+
+    Without `steps` (steps_per_epoch) every epoch is one pass in a new order. With it,
+    as in Keras, epochs continue one pass (e.g. 7 batches, steps 4: batches 0-3, then
+    4-6, then a new pass); the epoch in which the pass runs out ends early.
+    """
+
+    _steps_arg = None
+    _cursor = 0
+    _order = None
+
+    def restart(self):
+        """The next epoch starts a new pass (evaluate() always does, as in Keras)."""
+        self._cursor = 0
+
+    def next_epoch(self, rng, total):
+        """(order, first batch, number of batches) for the next epoch."""
+        if self._steps_arg is None or self._cursor == 0:
+            self._order, self._cursor = self.order(rng), 0
+        first = self._cursor
+        count = total - first if self._steps_arg is None else min(self._steps_arg, total - first)
+        if self._steps_arg is not None and count < self._steps_arg:
+            warnings.warn(f"Your input ran out of data: this epoch ran {count} of "
+                          f"steps_per_epoch={self._steps_arg} batches; the next epoch starts a "
+                          "new pass over the data.", stacklevel=4)
+        self._cursor = 0 if first + count >= total else first + count
+        return self._order, first, count
+
+
+class ArrayData(EpochCursor):
     """In-memory arrays split into `steps` batches of `batch_size` (the last may be smaller)."""
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=None, shuffle=False,
@@ -137,8 +168,10 @@ class ArrayData:
         if self.batch_size <= 0:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size}.")
         self.shuffle = shuffle
-        self.steps = math.ceil(self.num_samples / self.batch_size)
+        self.num_batches = math.ceil(self.num_samples / self.batch_size)
+        self.steps = self.num_batches
         if steps is not None:
+            self._steps_arg = int(steps)
             self.steps = min(int(steps), self.steps)
         self._device = None
 
@@ -158,8 +191,15 @@ class ArrayData:
                 lambda a: None if a is None else jax.device_put(a), self.structure)
         return self._device
 
+    def epoch_plan(self, rng):
+        """(sample order, first batch, batches) of the next epoch (see EpochCursor)."""
+        return self.next_epoch(rng, self.num_batches)
+
+    def order(self, rng):
+        return self.permutation(rng)
+
     def permutation(self, rng):
-        """Sample order for one epoch (int32): shuffled when `shuffle` is True or "batch"."""
+        """Sample order for one pass (int32): shuffled when `shuffle` is True or "batch"."""
         n = self.num_samples
         if not self.shuffle:
             return np.arange(n, dtype=np.int32)
@@ -186,12 +226,12 @@ class ArrayData:
         head = tree.map_structure(lambda a: None if a is None else a[:cut], parts)
         tail = tree.map_structure(lambda a: None if a is None else a[cut:], parts)
         train = ArrayData(*head, batch_size=self.batch_size, shuffle=self.shuffle,
-                          class_weight=self.class_weight)
+                          class_weight=self.class_weight, steps=self._steps_arg)
         val = ArrayData(*tail, batch_size=self.batch_size, shuffle=False)
         return train, val
 
 
-class IndexableData:
+class IndexableData(EpochCursor):
     """A batch source with `__len__` and `__getitem__(i)` returning a batch (like PyDataset)."""
 
     def __init__(self, source, steps=None, shuffle=False):
@@ -200,13 +240,19 @@ class IndexableData:
         if n == 0:
             raise ValueError(f"The batch source {type(source).__name__} is empty (len 0).")
         self.steps = n if steps is None else min(int(steps), n)
+        self._steps_arg = None if steps is None else int(steps)
         self.shuffle = shuffle
+
+    def order(self, rng):
+        n = len(self.source)
+        return rng.permutation(n) if self.shuffle else np.arange(n)
 
     def batches(self, rng):
         hook = getattr(self.source, "on_epoch_begin", None)
         if callable(hook):
             hook()
-        order = rng.permutation(len(self.source))[: self.steps] if self.shuffle else range(self.steps)
+        order, first, count = self.next_epoch(rng, len(self.source))
+        order = order[first:first + count]
         workers = int(getattr(self.source, "workers", 1) or 1)
         if workers <= 1:
             for i in order:

@@ -121,10 +121,9 @@ class EpochRunner:
 
     def _run_arrays(self, state, data, callbacks, every_batch, sparse, chunk, rng, sync):
         bs = data.batch_size
-        n = data.num_samples
-        steps = data.steps
-        full = min(n // bs, steps)
-        perm_host = data.permutation(rng)
+        perm_host, first, steps = data.epoch_plan(rng)
+        n_full = data.num_samples // bs  # full batches in a pass; a smaller one may follow
+        full = max(0, min(first + steps, n_full) - first)
         perm = jax.device_put(perm_host)
         device = data.device_arrays()
         chunk = max(1, min(chunk, full)) if full else 1
@@ -139,10 +138,10 @@ class EpochRunner:
                     getattr(callbacks, self.begin_hook)(done)
                     state, _ = self._absorb(state)
                 start = state
-                state, stacked = loop(start, device, perm, np.int32(done), np.int32(k))
+                state, stacked = loop(start, device, perm, np.int32(first + done), np.int32(k))
                 self.last_state = state
                 if every_batch:
-                    rerun = lambda n, s=start, d=done: loop(  # noqa: E731
+                    rerun = lambda n, s=start, d=first + done: loop(  # noqa: E731
                         s, device, perm, np.int32(d), np.int32(n))[0]
                     state, k, begun = self._deliver(callbacks, done, k, stacked, state, sync,
                                                     rerun)
@@ -160,7 +159,7 @@ class EpochRunner:
                 sync(state)
                 getattr(callbacks, self.begin_hook)(full)
                 state, _ = self._absorb(state)
-            tail = jax.device_put(perm_host[full * bs:])
+            tail = jax.device_put(perm_host[n_full * bs:])
             step = self._jitted(("tail_step",), lambda: jax.jit(
                 lambda s, d, p: self.step(s, gather_batch(d, p, 0, p.shape[0]))))
             state = step(state, device, tail)
@@ -194,10 +193,10 @@ class EpochRunner:
         logs_fn = self.logs_fn if self.run_eagerly else self.logs_fn_jit()
         count = 0
         if isinstance(data, ArrayData):
-            order = data.permutation(rng)
+            order, first, steps = data.epoch_plan(rng)
             bs = data.batch_size
             batches = (tuple(data.host_batch(order[i * bs:(i + 1) * bs]))
-                       for i in range(data.steps))
+                       for i in range(first, first + steps))
         else:
             batches = data.batches(rng)
         for batch in batches:

@@ -390,6 +390,8 @@ class Trainer(Predictor):
         every, sparse = cbs.batch_consumers("test")
         sparse = [c for c in sparse if getattr(c, "wants_batch_updates", lambda: True)()]
         runner = self._runner(fns, "test")
+        if hasattr(data, "restart"):
+            data.restart()
         state = self._reset_metric_state(fns, self._gather_state(fns))
         if not in_fit:
             self._write_state(fns, state)
