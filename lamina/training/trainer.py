@@ -81,10 +81,11 @@ class Trainer(Predictor):
 
     @property
     def metrics_names(self):
-        """Names of `self.metrics` (a compiled metric of a multi-output model: "cls_accuracy")."""
+        """Log names of `self.metrics` (a compiled metric of a multi-output model:
+        "cls_accuracy"), in the order of evaluate()'s list."""
         compiled = getattr(self, "_compile_metrics", None)
         logs = {id(m): n for _, m, _, n in compiled.entries} if compiled is not None else {}
-        return [logs.get(id(m), m.name) for m in self.metrics]
+        return _keras_order(self.metrics, [logs.get(id(m), m.name) for m in self.metrics])
 
     @property
     def metrics_variables(self):
@@ -381,9 +382,13 @@ class Trainer(Predictor):
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=getattr(data, "steps", None))
         logs = self._evaluate_data(data, cbs, fns, in_fit=False)
-        if return_dict:
-            return logs
-        values = list(logs.values())
+        return logs if return_dict else self._logs_as_list(logs)
+
+    def _logs_as_list(self, logs):
+        """Keras's order for evaluate()/train_on_batch() lists: logs named like a metric of
+        `model.metrics`, in that order, then the other keys sorted (e.g. the prefixed
+        metrics of a multi-output model: a_mae, b_mae, b_mse)."""
+        values = [logs[k] for k in _keras_order(self.metrics, logs)]
         return values[0] if len(values) == 1 else values
 
     def _evaluate_data(self, data, cbs, fns, in_fit):
@@ -441,8 +446,10 @@ class Trainer(Predictor):
 
     def _batch_result(self, fns, state, return_dict):
         logs = to_host_logs(fns.logs(state[3]), fns.log_names)
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
+        return logs if return_dict else self._logs_as_list(logs)
 
+
+def _keras_order(metrics, keys):
+    """`keys` named like one of `metrics`, in that order, then the others sorted."""
+    first = [n for n in dict.fromkeys(m.name for m in metrics) if n in keys]
+    return first + sorted(k for k in keys if k not in first)

@@ -1,6 +1,7 @@
 """class_weight / sample_weight reach the training batches only as Keras applies them."""
 
 import numpy as np
+import pytest
 
 import lamina
 
@@ -43,3 +44,25 @@ def test_validation_split_keeps_the_sample_weights_of_its_rows():
     probs = model.predict(x[20:], verbose=0)
     per_row = -np.log(probs[np.arange(20), y[20:]]) * sw[20:]
     np.testing.assert_allclose(history.history["val_loss"][0], per_row.mean(), rtol=1e-5)
+
+
+def test_evaluate_list_order_matches_keras_for_two_outputs():
+    """Keras 3 lists loss, the per-output losses, then the prefixed metrics sorted."""
+    keras = pytest.importorskip("keras")
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(20, 3)).astype("float32")
+    ya, yb = rng.normal(size=(20, 1)).astype("float32"), rng.normal(size=(20, 2)).astype("float32")
+    results = []
+    for lib in (lamina, keras):
+        inputs = lib.Input((3,))
+        model = lib.Model(inputs, [lib.layers.Dense(1, name="a")(inputs),
+                                   lib.layers.Dense(2, name="b")(inputs)])
+        model.set_weights([np.full(w.shape, 0.1, "float32") for w in model.get_weights()])
+        model.compile(loss=["mse", "mae"], loss_weights=[0.3, 2.0],
+                      metrics=[["mae"], ["mse", "mae"]])
+        results.append(model.evaluate(x, [ya, yb], verbose=0))
+        if lib is lamina:
+            logs = model.evaluate(x, [ya, yb], verbose=0, return_dict=True)
+            assert model.metrics_names == ["loss", "a_loss", "b_loss", "a_mae", "b_mae", "b_mse"]
+            assert results[0] == [logs[k] for k in model.metrics_names]
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-5)
