@@ -308,7 +308,7 @@ class Trainer(Predictor):
                                     else fns.logs(state[3]), fns.log_names)
                 sync(state)
                 if val_data is not None and should_validate(epoch, validation_freq):
-                    val_logs = self._evaluate_data(val_data, cbs, fns, in_fit=True)
+                    val_logs = self._evaluate_data(val_data, cbs, fns)
                     logs.update({"val_" + k: v for k, v in val_logs.items()})
                 cbs.on_epoch_end(epoch, logs)
                 state = self._gather_state(fns)
@@ -381,7 +381,7 @@ class Trainer(Predictor):
         fns = self._prepare(first_x, first_y)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=getattr(data, "steps", None))
-        logs = self._evaluate_data(data, cbs, fns, in_fit=False)
+        logs = self._evaluate_data(data, cbs, fns)
         return logs if return_dict else self._logs_as_list(logs)
 
     def _logs_as_list(self, logs):
@@ -391,15 +391,14 @@ class Trainer(Predictor):
         values = [logs[k] for k in _keras_order(self.metrics, logs)]
         return values[0] if len(values) == 1 else values
 
-    def _evaluate_data(self, data, cbs, fns, in_fit):
+    def _evaluate_data(self, data, cbs, fns):
         every, sparse = cbs.batch_consumers("test")
         sparse = [c for c in sparse if getattr(c, "wants_batch_updates", lambda: True)()]
         runner = self._runner(fns, "test")
         if hasattr(data, "restart"):
             data.restart()
         state = self._reset_metric_state(fns, self._gather_state(fns))
-        if not in_fit:
-            self._write_state(fns, state)
+        self._write_state(fns, state)  # as in Keras, model.metrics now hold this evaluation
         cbs.on_test_begin()
         rng = np.random.default_rng(0)
         sync = lambda s: self._write_state(fns, s)  # noqa: E731
@@ -409,8 +408,7 @@ class Trainer(Predictor):
             raise ValueError("evaluate(): the data produced no batches.")
         logs = to_host_logs(runner.logs_fn_jit()(state[3]) if not self.run_eagerly
                             else fns.logs(state[3]), fns.log_names)
-        if not in_fit:
-            sync(state)
+        sync(state)
         cbs.on_test_end(logs)
         return logs
 
