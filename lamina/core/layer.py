@@ -5,8 +5,6 @@ creates Variables. Called on KerasTensors it computes nothing: it infers the out
 shapes and records a Node. Every layer has the pure form `stateless_call`.
 """
 
-import contextlib
-import functools
 import inspect
 
 import jax
@@ -15,6 +13,7 @@ import numpy as np
 
 from lamina.backend.dtypes import standardize_dtype
 from lamina.core import activity, call_context, masking, naming, tree
+from lamina.core.build_wrapper import marking_built
 from lamina.core.input_spec import assert_input_compatibility
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.node import Node
@@ -80,7 +79,7 @@ class Layer:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "build" in cls.__dict__ and not getattr(cls.__dict__["build"], "_marks_built", False):
-            cls.build = _marking_built(cls.__dict__["build"])
+            cls.build = marking_built(cls.__dict__["build"])
 
     def __new__(cls, *args, **kwargs):
         obj = super().__new__(cls)
@@ -157,9 +156,7 @@ class Layer:
         if initializer is None:
             initializer = "glorot_uniform" if "float" in dtype else "zeros"
         initializer = initializers.get(initializer)
-        scope = naming.name_scope(self.name) if naming.current_scope_name() != self.name \
-            else contextlib.nullcontext()
-        with scope, jax.ensure_compile_time_eval():
+        with naming.own_scope(self.name), jax.ensure_compile_time_eval():
             var = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable,
                            name=name or naming.auto_name("variable"), aggregation=aggregation)
         var.regularizer = regularizers.get(regularizer)
@@ -437,7 +434,7 @@ class Layer:
         first_call = not self.built
         prev = call_context.enter(training)
         try:
-            with naming.name_scope(self.name):  # sublayers built in call() get this layer's path
+            with naming.own_scope(self.name):  # sublayers built in call() get this layer's path
                 if first_call:
                     self._maybe_build(args, kwargs)
                 elif outer is None and call_context.current_collector() is None:
@@ -457,7 +454,7 @@ class Layer:
         # written, and a running model passes the masks again (lamina/core/masking.py).
         mask_kwargs, previous_mask = masking.mask_arguments(self, args, kwargs, masking.symbolic_mask)
         first = args[0] if args else next(iter(kwargs.values()))
-        with naming.name_scope(self.name):
+        with naming.own_scope(self.name):
             if not self.built:
                 self._maybe_build(args, kwargs)
             self._check_input_spec(first)
@@ -581,19 +578,3 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
-
-
-def _marking_built(build):
-    """Wrap a subclass's `build` so that calling it, even directly, marks the layer built
-    (a later first call must not build, and create the weights, a second time)."""
-
-    @functools.wraps(build)
-    def wrapper(self, *args, **kwargs):
-        result = build(self, *args, **kwargs)
-        self.built = True
-        if len(args) == 1 and not kwargs and self.__dict__.get("_build_shapes") is None:
-            self._build_shapes = args[0]
-        return result
-
-    wrapper._marks_built = True
-    return wrapper

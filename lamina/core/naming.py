@@ -1,6 +1,7 @@
 """Unique object names ("dense", "dense_1", ...) and the name scopes that form variable paths."""
 
 import collections
+import contextlib
 import re
 import threading
 
@@ -46,6 +47,11 @@ class name_scope:
     def __exit__(self, *exc):
         _scopes().pop()
         return False
+
+
+def own_scope(name):
+    """`name_scope(name)`, or no new scope when `name` is already the innermost one."""
+    return contextlib.nullcontext() if current_scope_name() == name else name_scope(name)
 
 
 def scoped_path(name):

@@ -1,7 +1,5 @@
 """Sequential: a plain stack of layers, each with one input and one output."""
 
-import contextlib
-
 from lamina.core import masking
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer
@@ -80,10 +78,7 @@ class Sequential(Model):
 
         inputs = input_layer.output
         x = inputs
-        # A first call has already opened this model's name scope; don't nest it twice.
-        scope = naming.name_scope(self.name) if naming.current_scope_name() != self.name \
-            else contextlib.nullcontext()
-        with scope:
+        with naming.own_scope(self.name):
             for layer in self._stack[1:]:
                 x = layer(x)
         self._functional = Functional(inputs, x, name=self.name)

@@ -39,7 +39,7 @@ def _record_call(model, input_shape):
     model._trace_error = None
     model.__dict__.pop("_traced_view", None)
     try:
-        with naming.name_scope(model.name):
+        with naming.own_scope(model.name):
             outputs = model.call(inputs)
         if not all(hasattr(t, "_keras_history") for t in tree.flatten(outputs)):
             raise ValueError("call() returned values that are not tensors")
@@ -58,7 +58,7 @@ def trace_subclassed_model(model, input_shape):
     """
     input_shape = _batchless(input_shape)
     if _record_call(model, input_shape) is None:
-        with naming.name_scope(model.name):
+        with naming.own_scope(model.name):
             infer_output_spec(model.call, (symbolic_inputs(input_shape),), {})
     model._build_shapes = input_shape
     return model._traced

@@ -159,12 +159,13 @@ def test_explicit_model_mask_and_explicit_layer_mask():
     # an explicit mask= on a layer call wins over the propagated one
     m_in = keras.Input((4,), dtype="bool")
     tokens = keras.Input((4,), dtype="int32")
-    emb = layers.Embedding(10, 2, mask_zero=True)(tokens)
+    embedding = layers.Embedding(10, 2, mask_zero=True)
+    emb = embedding(tokens)
     out = MaskedSum()(emb, mask=m_in)
     model = keras.Model([tokens, m_in], out)
     data = _padded_tokens()
     explicit = np.ones_like(data, dtype=bool)
-    table = np.asarray(model.get_layer(index=2).embeddings.value)
+    table = np.asarray(embedding.embeddings.value)
     np.testing.assert_allclose(model([data, explicit]), table[data].sum(axis=1), atol=1e-6)
 
 

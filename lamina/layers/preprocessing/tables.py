@@ -19,7 +19,7 @@ from lamina.core.variable import Variable
 def set_tables(layer, **arrays):
     """Replace `layer`'s tables by `arrays` (name -> NumPy array), in that order."""
     variables = []
-    with naming.name_scope(layer.name), jax.ensure_compile_time_eval():
+    with naming.own_scope(layer.name), jax.ensure_compile_time_eval():
         for name, value in arrays.items():
             value = np.asarray(value)
             variables.append(Variable(value, dtype=str(value.dtype), trainable=False, name=name))

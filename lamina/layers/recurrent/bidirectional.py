@@ -1,10 +1,7 @@
 """Bidirectional: one copy of a recurrent layer reads forwards, another backwards."""
 
-import contextlib
-
 import jax.numpy as jnp
 
-from lamina.core import naming
 from lamina.core.layer import Layer
 from lamina.saving.serialization import serialize_keras_object
 
@@ -66,13 +63,9 @@ class Bidirectional(Layer):
         self._initial_weights = weights
 
     def build(self, sequences_shape, initial_state_shape=None):
-        scope = naming.name_scope(self.name) if naming.current_scope_name() != self.name \
-            else contextlib.nullcontext()
-        with scope:
-            for sub in (self.forward_layer, self.backward_layer):
-                if not sub.built:
-                    with naming.name_scope(sub.name):
-                        sub.build(sequences_shape)
+        for sub in (self.forward_layer, self.backward_layer):
+            if not sub.built:
+                sub.build(sequences_shape)
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
             self._initial_weights = None

@@ -1,10 +1,8 @@
 """RNN: runs a cell over the time axis of (batch, steps, features) sequences."""
 
-import contextlib
-
 import jax.numpy as jnp
 
-from lamina.core import naming, tree
+from lamina.core import tree
 from lamina.core.layer import Layer
 from lamina.layers.recurrent.scan_loop import run_rnn
 from lamina.layers.recurrent.stacked_cells import StackedRNNCells, generic_step
@@ -92,10 +90,7 @@ class RNN(Layer):
             raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of shape "
                              f"(batch, steps, features), got {tuple(sequences_shape)}.")
         if isinstance(self.cell, Layer) and not self.cell.built:
-            scope = naming.name_scope(self.name) if naming.current_scope_name() != self.name \
-                else contextlib.nullcontext()
-            with scope:
-                self.cell.build((sequences_shape[0],) + tuple(sequences_shape[2:]))
+            self.cell.build((sequences_shape[0],) + tuple(sequences_shape[2:]))
 
     # -- running --------------------------------------------------------------------------
     def get_initial_state(self, batch_size):

@@ -2,7 +2,6 @@
 
 import jax.numpy as jnp
 
-from lamina.core import naming
 from lamina.core.layer import Layer
 from lamina.saving.serialization import serialize_keras_object
 
@@ -57,11 +56,10 @@ class StackedRNNCells(Layer):
 
     def build(self, input_shape):
         shape = tuple(input_shape)
-        with naming.name_scope(self.name):  # weights: rnn/stacked_rnn_cells/lstm_cell/kernel
-            for cell in self.cells:
-                if isinstance(cell, Layer) and not cell.built:
-                    cell.build(shape)
-                shape = shape[:-1] + (_output_size(cell),)
+        for cell in self.cells:  # weights: rnn/stacked_rnn_cells/lstm_cell/kernel
+            if isinstance(cell, Layer) and not cell.built:
+                cell.build(shape)
+            shape = shape[:-1] + (_output_size(cell),)
 
     def step_function(self, batch, input_dim, dtype, training=False):
         """One step of every cell in turn (their dropout masks drawn now)."""

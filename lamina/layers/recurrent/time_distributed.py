@@ -1,7 +1,5 @@
 """TimeDistributed: apply a layer to every time step of (batch, steps, ...) inputs."""
 
-import contextlib
-
 import jax.numpy as jnp
 
 from lamina.core import naming
@@ -29,9 +27,7 @@ class TimeDistributed(Layer):
     def build(self, input_shape):
         inner = self._inner_shape(input_shape)
         if not self.layer.built:
-            scope = naming.name_scope(self.name) if naming.current_scope_name() != self.name \
-                else contextlib.nullcontext()
-            with scope, naming.name_scope(self.layer.name):
+            with naming.own_scope(self.layer.name):  # also for a layer without its own build
                 self.layer.build(inner)
 
     def compute_output_shape(self, input_shape):
