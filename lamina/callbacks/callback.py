@@ -104,3 +104,35 @@ def overrides_batch_hooks(callback, mode):
         if getattr(attr, "__func__", attr) is not getattr(Callback, name):
             return True
     return False
+
+
+def batch_hooks_read_state(callback, mode):
+    """Whether a batch hook of `callback` may look at the model (weights, optimizer,
+    metrics) rather than only its `logs`: its code names `model`, one of the callback's
+    own methods, or a function of the user's module. Such hooks get the state after their
+    own batch, so fit runs one step per compiled call for them; lamina's own callbacks say
+    what they need through the attributes above instead."""
+    for name in _BATCH_HOOKS[mode]:
+        attr = getattr(callback, name)
+        fn = getattr(attr, "__func__", attr)
+        if fn is getattr(Callback, name) or getattr(fn, "__module__", "").startswith("lamina."):
+            continue
+        code = getattr(fn, "__code__", None)
+        if code is None or _code_may_read_state(code, callback, getattr(fn, "__globals__", {})):
+            return True
+    return False
+
+
+def _code_may_read_state(code, callback, module_globals):
+    names = set(code.co_names) | set(code.co_freevars)
+    if "model" in names:
+        return True
+    for name in names:
+        value = getattr(type(callback), name, None)
+        if value is None:
+            value = module_globals.get(name)
+        if callable(value) and not isinstance(value, type) and \
+                getattr(value, "__module__", None) not in ("builtins", None):
+            return True
+    return any(_code_may_read_state(c, callback, module_globals)
+               for c in code.co_consts if hasattr(c, "co_names"))

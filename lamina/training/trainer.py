@@ -12,6 +12,7 @@ import numpy as np
 
 from lamina import metrics as metrics_mod
 from lamina import optimizers as optimizers_mod
+from lamina.callbacks.callback import batch_hooks_read_state
 from lamina.callbacks.callback_list import CallbackList
 from lamina.core import tree
 from lamina.random.seed_generator import make_default_seed
@@ -230,12 +231,16 @@ class Trainer(Predictor):
         return EpochRunner(step, fns.logs, cache, make_loop, hooks, run_eagerly=self.run_eagerly,
                            order=fns.log_names, gather=lambda: self._gather_state(fns))
 
-    def _chunk(self, data, every_batch, sparse, callbacks=None):
-        """Steps per compiled call. A callback with `_steps_alignment = N` (e.g. a checkpoint
-        every N batches) gets chunk boundaries on multiples of N, so the weights it sees
-        are those after exactly that batch."""
+    def _chunk(self, data, every_batch, sparse, callbacks=None, mode="train"):
+        """Steps per compiled call. A batch hook that may read the model gets one step a
+        call (it sees the state after its batch); one reading only its logs gets them
+        stacked. A callback with `_steps_alignment = N` (e.g. a checkpoint every N
+        batches) gets chunk boundaries on multiples of N."""
         if self.steps_per_execution != "auto":
             chunk = self.steps_per_execution
+        elif every_batch and callbacks is not None and any(
+                batch_hooks_read_state(cb, mode) for cb in callbacks.callbacks):
+            return 1
         else:
             steps = data.steps if getattr(data, "steps", None) else 1
             chunk = min(steps, 64) if every_batch else max(1, steps // 20) if sparse else steps
@@ -402,8 +407,8 @@ class Trainer(Predictor):
         cbs.on_test_begin()
         rng = np.random.default_rng(0)
         sync = lambda s: self._write_state(fns, s)  # noqa: E731
-        state, steps_run = runner.run(state, data, cbs, bool(every), bool(sparse),
-                                      self._chunk(data, bool(every), bool(sparse), cbs), rng, sync)
+        chunk = self._chunk(data, bool(every), bool(sparse), cbs, mode="test")
+        state, steps_run = runner.run(state, data, cbs, bool(every), bool(sparse), chunk, rng, sync)
         if steps_run == 0:
             raise ValueError("evaluate(): the data produced no batches.")
         logs = to_host_logs(runner.logs_fn_jit()(state[3]) if not self.run_eagerly

@@ -58,3 +58,62 @@ def test_batch_hooks_that_change_training_match_keras(kind, source):
     np.testing.assert_allclose(h_lamina["loss"], h_keras["loss"], rtol=1e-5)
     for a, b in zip(w_lamina, w_keras):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def _readers(lib, out):
+    class WeightReader(lib.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            out.append(float(np.abs(self.model.get_weights()[0]).sum()))
+
+    class MetricReader(lib.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            out.append(float(self.model.metrics[0].result()))
+
+    return {"weights": WeightReader(), "metrics": MetricReader()}
+
+
+@pytest.mark.parametrize("kind", ["weights", "metrics"])
+def test_batch_hooks_read_the_state_after_their_batch_like_keras(kind):
+    keras = pytest.importorskip("keras")
+    import lamina
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(60, 8)).astype("float32")
+    y = rng.integers(0, 3, 60)
+    seen = {}
+    for lib in (lamina, keras):
+        seen[lib] = []
+        _run(lib, _readers(lib, seen[lib])[kind], x, y, epochs=1)
+    assert len(seen[lamina]) == 6
+    np.testing.assert_allclose(seen[lamina], seen[keras], rtol=1e-5)
+
+
+def test_which_hooks_may_read_the_model():
+    import lamina
+    from lamina.callbacks.callback import batch_hooks_read_state
+
+    losses = []
+
+    class LossHistory(lamina.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.per_batch = []
+
+        def on_batch_end(self, batch, logs=None):
+            self.per_batch.append(logs.get("loss"))
+
+    class Helper(lamina.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            self._record(batch)
+
+        def _record(self, batch):
+            pass
+
+    reads = lambda cb: batch_hooks_read_state(cb, "train")  # noqa: E731
+    assert not reads(LossHistory())
+    assert not reads(lamina.callbacks.LambdaCallback(
+        on_batch_end=lambda batch, logs: losses.append(logs["loss"])))
+    assert reads(_readers(lamina, [])["weights"]) and reads(Helper())
+    model = None
+    assert reads(lamina.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: model.get_weights()))
+    assert not reads(lamina.callbacks.ProgbarLogger()) and not reads(lamina.callbacks.History())
