@@ -10,7 +10,9 @@ class Callback:
     averages of the loss and metrics, `on_epoch_end` the epoch's values and `val_*`.
 
     How often batch hooks cost something: lamina runs many steps in one compiled call, so a
-    callback overriding a batch hook makes fit return each step's logs. Subclasses may set
+    callback overriding a batch hook makes fit return each step's logs, and one whose batch
+    hook may read the model makes fit run one step per call (see batch_hooks_read_state).
+    Subclasses may set
     (class or instance attributes):
         _uses_batch_hooks: False to say "my batch hooks are idle this run" (otherwise
             inferred from which hooks the callback overrides).
