@@ -69,6 +69,12 @@ class Sequential(Model):
         self.__dict__.pop("_jit_forward", None)
         self._functional = None
         self.built = False
+        if len(self._stack) > 1 and not isinstance(self._stack[0], InputLayer):
+            inputs = getattr(self._stack[0], "inputs", None) if isinstance(self._stack[0], Model) \
+                else None
+            if inputs and len(inputs) == 1:  # a model first: its input is the model's (Keras)
+                self._stack.insert(0, InputLayer(batch_shape=inputs[0].shape,
+                                                 dtype=inputs[0].dtype))
         if self._stack and isinstance(self._stack[0], InputLayer):
             self._build_graph(self._stack[0])
 
@@ -95,11 +101,13 @@ class Sequential(Model):
 
     @property
     def inputs(self):
-        return self._functional.inputs if self._functional else None
+        self._require_graph("inputs")
+        return self._functional.inputs
 
     @property
     def outputs(self):
-        return self._functional.outputs if self._functional else None
+        self._require_graph("outputs")
+        return self._functional.outputs
 
     @property
     def input(self):

@@ -32,7 +32,7 @@ def _build_config(model):
     if isinstance(model, Functional):
         return {"input_shape": None}
     if isinstance(model, Sequential):
-        inputs = model.inputs
+        inputs = model._functional.inputs if model._functional is not None else None
         return {"input_shape": list(inputs[0].shape) if inputs else None}
     shapes = getattr(model, "_build_shapes", None)
     return {"input_shape": shapes_as_lists(shapes) if model.built else None}

@@ -140,3 +140,27 @@ def test_config_round_trip():
     clone.set_weights(model.get_weights())
     x = RNG.standard_normal((2, 3)).astype("float32")
     np.testing.assert_allclose(clone(x), model(x), atol=1e-6)
+
+
+def test_a_model_as_first_layer_gives_its_input():
+    """Keras builds Sequential([base_model, ...]) at once from the base model's input."""
+    def make(k):
+        tokens = k.Input((5,), dtype="int32")
+        pooled = k.layers.GlobalAveragePooling1D()(k.layers.Embedding(20, 3)(tokens))
+        base = k.Model(tokens, pooled, name="base")
+        return base, k.Sequential([base, k.layers.Dense(1, name="top")])
+
+    base, model = make(keras)
+    ref_base, ref = make(real_keras)
+    assert model.built == ref.built is True
+    assert model.inputs[0].shape == ref.inputs[0].shape == (None, 5)
+    assert model.inputs[0].dtype == "int32"
+    assert [l.name for l in model.layers] == [l.name for l in ref.layers] == ["base", "top"]
+    assert model.output.shape == (None, 1)
+    model.set_weights(ref.get_weights())
+    tokens = np.array([[1, 2, 3, 4, 5], [0, 0, 7, 7, 9]], "int32")
+    np.testing.assert_allclose(model.predict(tokens, verbose=0), ref.predict(tokens, verbose=0),
+                               atol=1e-6)
+    unbuilt = keras.Sequential([layers.Dense(2)])
+    with pytest.raises(AttributeError, match="has no inputs yet"):
+        unbuilt.inputs
