@@ -369,6 +369,8 @@ class Optimizer:
         grads = list(grads)
         if len(grads) != len(params):
             raise ValueError(f"Expected {len(params)} gradients, received {len(grads)}.")
+        if not grads:  # nothing trainable (a frozen model): a no-op, as in Keras
+            return params, values
         missing = {i for i, g in enumerate(grads) if g is None}
         if len(missing) == len(grads):
             raise ValueError("No gradients provided for any variable.")
