@@ -32,6 +32,8 @@ class StepFunctions:
         self.compile_metrics = compile_metrics
         self.loss_trackers = loss_trackers
         self.metric_vars = metric_vars
+        self.n_metric = len(metric_vars)  # later entries hold a user step's own logs
+        self.step_logs = {"train": None, "test": None}
         self.trainable_vars = trainable_vars
         self.non_trainable_vars = non_trainable_vars
 
@@ -60,7 +62,7 @@ class StepFunctions:
                 tracker.update_state(value, sample_weight=batch_size)
             if self.compile_metrics is not None and y is not None:
                 self.compile_metrics.update_state(y, y_pred, sample_weight)
-        return [scope.get_current_value(v) for v in self.metric_vars]
+        return [scope.get_current_value(v) for v in self.metric_vars[:len(mv)]]
 
     @property
     def log_names(self):
@@ -73,7 +75,8 @@ class StepFunctions:
 
     def reset_values(self):
         """Initial values of every metric variable (what reset_state would assign)."""
-        return [v for m in self.metric_objs for v in m.stateless_reset_state()]
+        return [v for m in self.metric_objs for v in m.stateless_reset_state()] + [
+            slot.initial for slot in self.metric_vars[self.n_metric:]]
 
     def logs(self, mv):
         """{log name: value} from metric variable values."""
@@ -100,15 +103,58 @@ class StepFunctions:
         return out
 
     # -- user-defined steps (Keras 3's JAX-backend signatures) -------------------------
+    def _user_state(self, mode, state):
+        tv, ntv, ov, mv = state
+        mv = list(mv[:self.n_metric])
+        # Keras's test_step state has no optimizer variables: (trainable, non_trainable, metrics).
+        return (tv, ntv, ov, mv) if mode == "train" else (tv, ntv, mv)
+
+    def _run_user_step(self, mode, state, batch):
+        what = mode + "_step"
+        user_state = self._user_state(mode, state)
+        result = _call_step(getattr(self.model, what), user_state, pack_data(batch), what)
+        new = _checked_state(result, user_state, what)
+        tv, ntv, mv = new[0], new[1], new[-1]
+        ov = new[2] if mode == "train" else state[2]
+        mv = list(mv) + list(state[3][self.n_metric:])
+        if self.step_logs[mode] is not None:
+            start, count, _ = self.step_logs[mode]
+            slots = self.metric_vars[start:start + count]
+            mv[start:start + count] = [jnp.asarray(v, slot.initial.dtype) for v, slot in
+                                       zip(jax.tree_util.tree_leaves(result[0]), slots)]
+        return (tv, ntv, ov, mv)
+
     def custom_train_step(self, state, batch):
-        _, new_state = self.model.train_step(tuple(state), pack_data(batch))
-        return tuple(new_state)
+        return self._run_user_step("train", state, batch)
 
     def custom_test_step(self, state, batch):
-        # Keras's test_step state has no optimizer variables: (trainable, non_trainable, metrics).
-        tv, ntv, ov, mv = state
-        _, (tv, ntv, mv) = self.model.test_step((tv, ntv, mv), pack_data(batch))
-        return (tv, ntv, ov, mv)
+        return self._run_user_step("test", state, batch)
+
+    def attach_step_logs(self, mode, state, data):
+        """Keras reports the logs a user's train_step/test_step returns when their keys
+        differ from the metrics' (e.g. `{"loss": loss}` with no metric updated): they
+        are kept in extra metric-state slots, so they flow through the compiled loop."""
+        what = mode + "_step"
+        def run(user_state, data):
+            result = _call_step(getattr(self.model, what), user_state, data, what)
+            _checked_state(result, user_state, what)
+            return result
+
+        logs, _ = jax.eval_shape(run, self._user_state(mode, state), data)
+        metric_keys = jax.eval_shape(self._metric_results, list(state[3][:self.n_metric]))
+        if isinstance(logs, dict) and set(logs) == set(metric_keys):
+            return
+        leaves, treedef = jax.tree_util.tree_flatten(logs)
+        self.step_logs[mode] = (len(self.metric_vars), len(leaves), treedef)
+        self.metric_vars = self.metric_vars + [_LogSlot(leaf) for leaf in leaves]
+
+    def logs_for(self, mode):
+        """`metric_values -> logs` of `mode`'s step: a user step's own logs (see
+        attach_step_logs) or the metrics' results."""
+        if self.step_logs[mode] is None:
+            return self.logs
+        start, count, treedef = self.step_logs[mode]
+        return lambda mv: jax.tree_util.tree_unflatten(treedef, list(mv[start:start + count]))
 
     # -- steps -----------------------------------------------------------------------
     def train_step(self, state, batch):
@@ -138,6 +184,55 @@ class StepFunctions:
     def predict_step(self, tv, ntv, x):
         y_pred, _, _ = self.forward(tv, ntv, x, False)
         return y_pred
+
+
+class _LogSlot:
+    """Holds one value of a user step's logs between compiled calls (like a Variable)."""
+
+    def __init__(self, spec):
+        self.initial = jnp.zeros(spec.shape, spec.dtype)
+        self._value = self.initial
+
+
+_STATE_NAMES = {"train_step": ("trainable", "non_trainable", "optimizer", "metrics"),
+                "test_step": ("trainable", "non_trainable", "metrics")}
+
+
+def _call_step(method, state, data, what):
+    try:
+        return method(state, data)
+    except TypeError as err:
+        if f"{what}() takes 2 positional" in str(err):
+            raise TypeError(
+                f"{what} is called as {what}(state, data) and returns (logs, new_state), as in "
+                f"Keras 3 on JAX; a Keras 2 style {what}(self, data) does not fit.") from err
+        raise
+
+
+def _checked_state(result, state, what):
+    """The new state of a user's step result `(logs, new_state)`, checked against `state`."""
+    names = _STATE_NAMES[what]
+    if not (isinstance(result, (tuple, list)) and len(result) == 2
+            and isinstance(result[0], dict) and isinstance(result[1], (tuple, list))):
+        raise ValueError(
+            f"{what} must return (logs, new_state): a dict of logs and the state tuple "
+            f"({', '.join(names)} variable values); got {_describe(result)}.")
+    new_state = result[1]
+    if len(new_state) != len(names):
+        raise ValueError(f"{what} returned a state of {len(new_state)} parts; expected "
+                         f"{len(names)}: ({', '.join(names)}).")
+    for name, new, old in zip(names, new_state, state):
+        if len(new) != len(old):
+            raise ValueError(
+                f"{what} returned {len(new)} {name} variable values; the model has {len(old)} "
+                f"(in the order of the state it was given).")
+    return new_state
+
+
+def _describe(value):
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of ({', '.join(type(v).__name__ for v in value)})"
+    return type(value).__name__
 
 
 def pack_data(batch):

@@ -21,7 +21,7 @@ from lamina.training.compile_utils import (
     CompileLoss, CompileMetrics, flatten_targets, output_structure_names)
 from lamina.training.epoch_runner import EpochRunner, to_host_logs
 from lamina.training.predictor import Predictor
-from lamina.training.step_functions import StepFunctions, make_loop
+from lamina.training.step_functions import StepFunctions, make_loop, pack_data
 from lamina.training.train_utils import (
     num_rows, overrides, should_validate, spec, structure_key, verbose_level)
 
@@ -202,7 +202,12 @@ class Trainer(Predictor):
         fns = StepFunctions(self, self._compile_loss, self._compile_metrics, trackers,
                             metric_vars, trainable, self.non_trainable_variables,
                             metric_objs=metric_objs, custom=custom)
-        self._setup = (key, fns)
+        self._setup = (key, fns)  # the default train_step, which a user's may call, reads it
+        if custom:
+            state = self._gather_state(fns)
+            for mode in ("train", "test"):
+                if overrides(self, mode + "_step"):
+                    fns.attach_step_logs(mode, state, pack_data((x, y, None)))
         self._jit_cache = {}
         return fns
 
@@ -228,7 +233,8 @@ class Trainer(Predictor):
             step = fns.custom_test_step if overrides(self, "test_step") else fns.test_step
             hooks = ("on_test_batch_begin", "on_test_batch_end")
         cache = self._jit_cache.setdefault(mode, {})
-        return EpochRunner(step, fns.logs, cache, make_loop, hooks, run_eagerly=self.run_eagerly,
+        return EpochRunner(step, fns.logs_for(mode), cache, make_loop, hooks,
+                           run_eagerly=self.run_eagerly,
                            order=fns.log_names, gather=lambda: self._gather_state(fns))
 
     def _chunk(self, data, every_batch, sparse, callbacks=None, mode="train"):
@@ -310,7 +316,7 @@ class Trainer(Predictor):
                     raise ValueError("fit(): the training data produced no batches this epoch "
                                      "(an empty or exhausted generator).")
                 logs = to_host_logs(runner.logs_fn_jit()(state[3]) if not self.run_eagerly
-                                    else fns.logs(state[3]), fns.log_names)
+                                    else runner.logs_fn(state[3]), fns.log_names)
                 sync(state)
                 if val_data is not None and should_validate(epoch, validation_freq):
                     val_logs = self._evaluate_data(val_data, cbs, fns)
@@ -412,7 +418,7 @@ class Trainer(Predictor):
         if steps_run == 0:
             raise ValueError("evaluate(): the data produced no batches.")
         logs = to_host_logs(runner.logs_fn_jit()(state[3]) if not self.run_eagerly
-                            else fns.logs(state[3]), fns.log_names)
+                            else runner.logs_fn(state[3]), fns.log_names)
         sync(state)
         cbs.on_test_end(logs)
         return logs
@@ -430,7 +436,7 @@ class Trainer(Predictor):
             if not self.run_eagerly else fns.train_step
         state = step(state, (data.x, data.y, data.sample_weight))
         self._write_state(fns, state)
-        return self._batch_result(fns, state, return_dict)
+        return self._batch_result(fns, state, return_dict, "train")
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._assert_compiled("test_on_batch")
@@ -442,13 +448,13 @@ class Trainer(Predictor):
             if not self.run_eagerly else fns.test_step
         state = step(state, (data.x, data.y, data.sample_weight))
         self._write_state(fns, state)
-        return self._batch_result(fns, state, return_dict)
+        return self._batch_result(fns, state, return_dict, "test")
 
     def predict_on_batch(self, x):
         return self.predict(x, batch_size=num_rows(x), verbose=0)
 
-    def _batch_result(self, fns, state, return_dict):
-        logs = to_host_logs(fns.logs(state[3]), fns.log_names)
+    def _batch_result(self, fns, state, return_dict, mode):
+        logs = to_host_logs(fns.logs_for(mode)(state[3]), fns.log_names)
         return logs if return_dict else self._logs_as_list(logs)
 
 

@@ -154,3 +154,73 @@ def test_metrics_names_follow_an_overridden_metrics_property():
     model = Tracked()
     model.compile(loss="mse")
     assert model.metrics_names == ["loss", "mae"]  # Keras: [m.name for m in model.metrics]
+
+
+def _own_logs_model(lib, kind):
+    class OwnLogs(lib.Model):
+        def train_step(self, state, data):
+            if kind == "extra":  # the default step plus one more log
+                logs, state = super().train_step(state, data)
+                return dict(logs, wnorm=lib.ops.sum(state[0][0] ** 2)), state
+            tv, ntv, ov, mv = state  # no metric updated: Keras reports these logs
+            x, y = data
+
+            def loss_fn(tv):
+                y_pred, _ = self.stateless_call(tv, ntv, x, training=True)
+                return lib.ops.mean((y_pred - y) ** 2)
+
+            loss, grads = jax.value_and_grad(loss_fn)(tv)
+            tv, ov = self.optimizer.stateless_apply(ov, grads, tv)
+            return {"my_loss": loss, "constant": 3.0}, (tv, ntv, ov, mv)
+
+    inputs = lib.Input((4,))
+    model = OwnLogs(inputs, lib.layers.Dense(1)(inputs))
+    model.set_weights([np.ones((4, 1), "float32"), np.zeros(1, "float32")])
+    model.compile(optimizer=lib.optimizers.SGD(0.1), loss="mse", metrics=["mae"])
+    return model
+
+
+@pytest.mark.parametrize("kind", ["extra", "own"])
+def test_logs_a_train_step_returns_are_reported_like_keras(kind):
+    keras = pytest.importorskip("keras")
+    import lamina
+
+    x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
+    results = []
+    for lib in (lamina, keras):
+        batches = []
+        hook = lib.callbacks.LambdaCallback(
+            on_train_batch_end=lambda batch, logs: batches.append(dict(logs)))
+        history = _own_logs_model(lib, kind).fit(x, x[:, :1], batch_size=16, epochs=2,
+                                                 verbose=0, shuffle=False, callbacks=[hook])
+        results.append((history.history, batches))
+    (h_lamina, b_lamina), (h_keras, b_keras) = results
+    assert sorted(h_lamina) == sorted(h_keras)
+    for key in h_keras:
+        np.testing.assert_allclose(h_lamina[key], h_keras[key], rtol=1e-5)
+    assert len(b_lamina) == len(b_keras) == 4
+    for got, want in zip(b_lamina, b_keras):
+        assert got.keys() == want.keys()
+        np.testing.assert_allclose([got[k] for k in want], [float(want[k]) for k in want],
+                                   rtol=1e-5)
+
+
+def test_a_step_returning_the_wrong_things_is_explained():
+    import lamina
+
+    class Reversed(lamina.Model):
+        def train_step(self, state, data):
+            logs, state = super().train_step(state, data)
+            return state, logs
+
+    class KerasTwo(lamina.Model):
+        def train_step(self, data):
+            return {}
+
+    for cls, message in ((Reversed, r"must return \(logs, new_state\)"),
+                         (KerasTwo, r"train_step\(state, data\)")):
+        inputs = lamina.Input((2,))
+        model = cls(inputs, lamina.layers.Dense(1)(inputs))
+        model.compile(loss="mse")
+        with pytest.raises((TypeError, ValueError), match=message):
+            model.fit(np.zeros((4, 2)), np.zeros((4, 1)), verbose=0)
