@@ -7,7 +7,7 @@ import numpy as np
 
 from lamina.core import masking, tree
 from lamina.core.keras_tensor import KerasTensor
-from lamina.layers.input_layer import InputLayer
+from lamina.core.op_layer import OpLayer
 from lamina.models.layer_order import keras_layer_order
 from lamina.models.model import Model
 
@@ -91,11 +91,13 @@ class Functional(Model):
 
     @property
     def _layers(self):
+        """Every layer of the graph, the ops recorded on symbolic tensors included."""
         return list(self._graph_layers)
 
     @property
     def layers(self):
-        return list(self._graph_layers)
+        """The graph's layers without its ops (`x * 2`, `ops.sum(x)`), as Keras lists them."""
+        return [l for l in self._graph_layers if not isinstance(l, OpLayer)]
 
     @property
     def input_names(self):

@@ -46,7 +46,7 @@ def _structure_refs(struct, node_map):
 def functional_config(model):
     """The model's graph as a JSON-ready dict (Keras 3 layout, Keras's layer order)."""
     nodes_in_model = {id(n) for n in model._nodes}
-    layers = model.layers
+    layers = model._layers
     node_map = {}
     for layer in layers:
         kept = 0

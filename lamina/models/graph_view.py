@@ -69,14 +69,14 @@ def graph_view(model):
         graph = model._functional
         if graph is None:
             return GraphView("sequential", [], model.layers, [], [], [])
-        inputs, layers = _split(graph.layers)
+        inputs, layers = _split(graph._layers)
         return GraphView("sequential", inputs, layers, graph._nodes, graph.inputs, graph.outputs)
     if isinstance(model, Functional):
-        inputs, layers = _split(model.layers)
+        inputs, layers = _split(model._layers)
         return GraphView("functional", inputs, layers, model._nodes, model.inputs, model.outputs)
     view = traced_graph(model) if model.built else None
     if view is not None:
-        inputs, layers = _split(view.layers)
+        inputs, layers = _split(view._layers)
         return GraphView("subclassed", inputs, layers, view._nodes, view.inputs, view.outputs)
     return GraphView("subclassed", [], model.layers, [], [], [], note=untraceable_note(model))
 

@@ -75,12 +75,12 @@ def _row(cells, positions, print_fn):
 
 def _graph_of(model):
     """(layers, nodes) to list: the functional graph, or a subclassed model's traced one.
-    Functional models list all their layers (InputLayers too) in `model.layers` order;
+    Functional models list all their layers (InputLayers and ops too) in `model.layers` order;
     Sequential and subclassed ones list no InputLayer."""
     from lamina.models.graph_view import graph_view
 
     view = graph_view(model)
-    layers = list(model.layers) if view.kind == "functional" else view.layers
+    layers = list(model._layers) if view.kind == "functional" else view.layers
     return layers, view.nodes
 
 

@@ -5,6 +5,8 @@ Control-flow ops (`cond`, `while_loop`, `fori_loop`, `scan`, `map`, `switch`,
 compile to a single XLA loop or branch under `jit`.
 """
 
+import builtins
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -127,8 +129,9 @@ def stop_gradient(variable):
 @op
 def getitem(x, key):
     """`x[key]` with NumPy indexing (ints, slices, None, Ellipsis, index/bool arrays)."""
-    if isinstance(key, list):
-        key = jnp.asarray(key)
+    if isinstance(key, list):  # from a config, a tuple key reads back as a list
+        parts = [k for k in key if k is None or k is Ellipsis or isinstance(k, builtins.slice)]
+        key = tuple(key) if parts else jnp.asarray(key)
     return jnp.asarray(x)[key]
 
 

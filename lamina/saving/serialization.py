@@ -58,6 +58,12 @@ def serialize_keras_object(obj):
         value = np.asarray(obj)
         return {"class_name": "__numpy__",
                 "config": {"value": value.tolist(), "dtype": str(value.dtype)}}
+    if isinstance(obj, slice):
+        return {"class_name": "__slice__", "config": {
+            "start": serialize_keras_object(obj.start), "stop": serialize_keras_object(obj.stop),
+            "step": serialize_keras_object(obj.step)}}
+    if obj is Ellipsis:
+        return {"class_name": "__ellipsis__", "config": {}}
     if isinstance(obj, (list, tuple)):
         return [serialize_keras_object(x) for x in obj]
     if isinstance(obj, dict):

@@ -275,3 +275,27 @@ def test_variable_captured_by_a_symbolic_op_is_read_at_each_call():
     scale.assign([5.0, 5.0])
     np.testing.assert_array_equal(model(np.ones((1, 2))), [[5.0, 5.0]])
     assert model.weights == [] and scale in model.non_trainable_variables
+
+
+def test_ops_on_symbolic_tensors_are_not_in_model_layers():
+    """Keras lists Layer objects only; the ops (`x * 2`, `ops.sum`) run and show in summary()."""
+    def make(k):
+        i = k.Input((6,), name="inp")
+        h = k.ops.concatenate([(i * 2 + 1)[:, :3], k.ops.ones_like(i[:, :1])], axis=-1)
+        h = k.layers.Dense(2, kernel_initializer="ones", name="d")(h)
+        return k.Model(i, k.ops.sum(h, axis=-1, keepdims=True))
+
+    model, ref = make(keras), make(real_keras)
+    assert [l.name for l in model.layers] == [l.name for l in ref.layers] == ["inp", "d"]
+    assert model.get_layer(index=-1).name == "d"
+    with pytest.raises(ValueError, match="No such layer"):
+        model.get_layer("add")
+    x = np.arange(12, dtype="float32").reshape(2, 6)
+    expected = 2 * ((2 * x[:, :3] + 1).sum(1, keepdims=True) + 1)
+    np.testing.assert_allclose(model(x), expected)
+    np.testing.assert_allclose(model(x), ref(x))
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert sum(line.startswith(("multiply", "add", "concatenate", "sum")) for line in lines) == 4
+    clone = keras.Model.from_config(model.get_config())
+    np.testing.assert_allclose(clone(x), expected)
