@@ -20,6 +20,7 @@ from lamina import (
     utils,
 )
 from lamina.core.keras_tensor import KerasTensor
+from lamina.core.stateless_scope import StatelessScope
 from lamina.core.variable import Variable
 from lamina.layers.input_layer import Input
 from lamina.models.functional import Functional

@@ -99,6 +99,29 @@ class Trainer(Predictor):
     def get_compile_config(self):
         return dict(self._compile_config) if self._compile_config else None
 
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics with one batch (inside a StatelessScope in a custom
+        train_step, as in Keras 3 on JAX); returns `get_metrics_result()`."""
+        if getattr(self, "_compile_metrics", None) is not None:
+            if not self._compile_metrics.built:
+                self._prepare(x, y)
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        """{log name: result} of `self.metrics` (Python floats outside a trace)."""
+        compiled = getattr(self, "_compile_metrics", None)
+        names = {id(m): n for _, m, _, n in compiled.entries} if compiled is not None else {}
+        out = {}
+        for metric in self.metrics:
+            result = metric.result()
+            if not isinstance(result, dict):
+                result = {names.get(id(metric), metric.name): result}
+            out.update(result)
+        if any(isinstance(v, jax.core.Tracer) for v in jax.tree_util.tree_leaves(out)):
+            return out
+        return to_host_logs(out)
+
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The total loss for one batch: compiled losses plus the model's added losses."""
         total = jnp.float32(0.0)

@@ -224,3 +224,46 @@ def test_a_step_returning_the_wrong_things_is_explained():
         model.compile(loss="mse")
         with pytest.raises((TypeError, ValueError), match=message):
             model.fit(np.zeros((4, 2)), np.zeros((4, 1)), verbose=0)
+
+
+def test_compute_metrics_in_a_stateless_scope_matches_keras():
+    """Keras 3's JAX pattern: compiled metrics updated by compute_metrics inside a
+    StatelessScope over metrics_variables, their new values read back from the scope."""
+    keras = pytest.importorskip("keras")
+    import lamina
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(48, 4)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    results = []
+    for lib in (lamina, keras):
+        class ScopeModel(lib.Model):
+            def train_step(self, state, data):
+                tv, ntv, ov, mv = state
+                x, y = data
+
+                def loss_fn(tv, ntv):
+                    y_pred, ntv = self.stateless_call(tv, ntv, x, training=True)
+                    return self.compute_loss(x, y, y_pred), (y_pred, ntv)
+
+                (_, (y_pred, ntv)), grads = jax.value_and_grad(loss_fn, has_aux=True)(tv, ntv)
+                tv, ov = self.optimizer.stateless_apply(ov, grads, tv)
+                with lib.StatelessScope(state_mapping=list(zip(self.metrics_variables, mv))) \
+                        as scope:
+                    logs = self.compute_metrics(x, y, y_pred)
+                return logs, (tv, ntv, ov, [scope.get_current_value(v)
+                                            for v in self.metrics_variables])
+
+        inputs = lib.Input((4,))
+        model = ScopeModel(inputs, lib.layers.Dense(1, activation="sigmoid")(inputs))
+        model.set_weights([np.full((4, 1), 0.2, "float32"), np.zeros(1, "float32")])
+        model.compile(optimizer=lib.optimizers.SGD(0.5), loss="binary_crossentropy",
+                      metrics=["accuracy", "auc"])
+        history = model.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False)
+        results.append((history.history, model.get_metrics_result()))
+    (h_lamina, r_lamina), (h_keras, r_keras) = results
+    assert sorted(h_lamina) == sorted(h_keras) == ["accuracy", "auc", "loss"]
+    for key in h_keras:
+        np.testing.assert_allclose(h_lamina[key], h_keras[key], rtol=1e-5, atol=1e-7)
+    assert r_lamina.keys() == r_keras.keys()
+    np.testing.assert_allclose([r_lamina[k] for k in r_keras], list(r_keras.values()), rtol=1e-5)
