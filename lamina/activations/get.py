@@ -30,10 +30,11 @@ def get(identifier):
 
 
 def serialize(activation):
-    """The name of a built-in activation, or the function's registered name."""
+    """The name of a built-in activation, else the function's config as Keras writes it
+    (`{"class_name": "function", "config": "package>name", ...}`)."""
     for name, fn in ALL.items():
         if fn is activation:
             return "swish" if name == "silu" else name
-    from lamina.saving.object_registration import get_registered_name
+    from lamina.saving.serialization import serialize_keras_object
 
-    return get_registered_name(activation)
+    return serialize_keras_object(activation)

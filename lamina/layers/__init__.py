@@ -88,6 +88,7 @@ from lamina.layers.padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
 from lamina.layers.normalization_extra import GroupNormalization, UnitNormalization
 from lamina.layers.regularization_extra import ActivityRegularization, AlphaDropout
 from lamina.layers.upsampling import UpSampling1D, UpSampling2D, UpSampling3D
+from lamina.layers.layer_serialization import deserialize, serialize
 
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
 MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D

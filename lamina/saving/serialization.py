@@ -74,10 +74,11 @@ def serialize_keras_object(obj):
         for name, fn in ACTIVATIONS.items():
             if fn is obj:
                 return name
-        registered = getattr(obj, "_lamina_registered_name", None)
-        module = _module_field(obj)
-        return {"module": module, "class_name": "function", "config": obj.__name__,
-                "registered_name": registered or obj.__name__}
+        if obj.__module__.split(".")[0] != "lamina":  # a user's function, in Keras's form
+            return {"module": "builtins", "class_name": "function",
+                    "config": get_registered_name(obj), "registered_name": "function"}
+        return {"module": _module_field(obj), "class_name": "function", "config": obj.__name__,
+                "registered_name": obj.__name__}
     if hasattr(obj, "get_config"):
         cls = type(obj)
         module, registered = _module_field(cls), None

@@ -70,3 +70,38 @@ def test_clone_keeps_the_model_name():
     fun = keras.Model(i, layers.Dense(1)(i), name="f")
     assert keras.models.clone_model(seq).name == "s"
     assert keras.models.clone_model(fun).name == "f"
+
+
+def test_registered_activation_is_written_as_keras_writes_it(tmp_path):
+    real_keras = pytest.importorskip("keras")
+
+    @keras.saving.register_keras_serializable(package="TestCO", name="soft_relu")
+    def soft_relu(x):
+        return ops.softplus(x) * 2
+
+    real_keras.saving.register_keras_serializable(package="TestCO", name="soft_relu")(
+        lambda x: real_keras.ops.softplus(x) * 2)
+    expected = {"module": "builtins", "class_name": "function", "config": "TestCO>soft_relu",
+                "registered_name": "function"}
+    assert keras.saving.serialize_keras_object(soft_relu) == expected
+    i = keras.Input((3,))
+    model = keras.Model(i, layers.Dense(2, activation=soft_relu, name="d")(i))
+    assert model.get_layer("d").get_config()["activation"] == expected
+    path = str(tmp_path / "act.keras")
+    model.save(path)
+    x = np.linspace(-2, 2, 6, dtype="float32").reshape(2, 3)
+    kernel, bias = model.get_layer("d").get_weights()
+    expected_out = np.log1p(np.exp(x @ kernel + bias)) * 2
+    np.testing.assert_allclose(real_keras.models.load_model(path).predict(x, verbose=0),
+                               expected_out, rtol=1e-5)
+    np.testing.assert_allclose(keras.models.load_model(path).predict(x, verbose=0),
+                               expected_out, rtol=1e-5)
+
+
+def test_layers_serialize_and_deserialize():
+    config = keras.layers.serialize(layers.Dense(3, activation="relu", name="s"))
+    assert config["class_name"] == "Dense" and config["config"]["units"] == 3
+    clone = keras.layers.deserialize(config)
+    assert isinstance(clone, layers.Dense) and clone.name == "s" and clone.units == 3
+    bare = keras.layers.deserialize({"class_name": "Dense", "config": {"units": 4}})
+    assert bare.units == 4
