@@ -39,8 +39,7 @@ def mask_to_weights(sample_weight, mask, reduction, dtype):
         mask_weight = mask.astype(dtype)
     if sample_weight is None:
         return mask_weight
-    mask_weight, sample_weight = align_ranks(mask_weight, jnp.asarray(sample_weight, dtype))
-    return sample_weight * mask_weight
+    return weigh(mask_weight, jnp.asarray(sample_weight, dtype), "sample_weight with a mask")[0]
 
 
 def weigh(values, sample_weight, what="loss"):
@@ -122,13 +121,16 @@ class Loss:
     def dtype(self):
         return self._dtype
 
-    def __call__(self, y_true, y_pred, sample_weight=None):
-        """Scalar loss (or per-sample values when reduction is "none"/None)."""
+    def __call__(self, y_true, y_pred, sample_weight=None, mask=None):
+        """Scalar loss (or per-sample values when reduction is "none"/None). `mask`: the
+        Keras mask of `y_pred` (e.g. padded time steps), entries left out of the mean."""
         convert = lambda x: x if x is None else to_float(x, self.dtype)  # noqa: E731
         y_true = tree.map_structure(convert, y_true)
         y_pred = tree.map_structure(convert, y_pred)
         values = self.call(y_true, y_pred)
-        mask = self.compute_mask(y_true, y_pred)
+        own = self.compute_mask(y_true, y_pred)
+        if own is not None:
+            mask = own if mask is None else jnp.logical_and(jnp.asarray(mask, bool), own)
         return reduce_weighted_values(values, sample_weight, mask, self.reduction,
                                       self.dtype, what=f"Loss '{self.name}'")
 

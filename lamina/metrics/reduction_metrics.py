@@ -89,11 +89,14 @@ class MeanMetricWrapper(Mean):
         self._fn = fn
         self._fn_kwargs = kwargs
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(self, y_true, y_pred, sample_weight=None, mask=None):
+        """`mask`: the Keras mask of `y_pred`; masked entries count with weight 0."""
         try:
             values = self._fn(y_true, y_pred, **self._fn_kwargs)
         except ValueError as error:
             raise ValueError(f"Metric '{self.name}': {error}") from error
+        if mask is not None:
+            sample_weight = mask_to_weights(sample_weight, mask, "sum", self.dtype)
         mask_fn = getattr(self._fn, "output_mask", None)
         if mask_fn is not None:
             mask = mask_fn(jnp.asarray(y_true), jnp.asarray(y_pred), **self._fn_kwargs)

@@ -142,16 +142,20 @@ class CompileLoss:
             return []
         return [f"{n}_loss" for n, l in zip(self.output_names, self.losses) if l is not None]
 
-    def __call__(self, y_true, y_pred, sample_weight=None):
+    def __call__(self, y_true, y_pred, sample_weight=None, masks=None):
+        """`masks`: the Keras masks of the outputs (None, or one entry per output)."""
         flat_true = flatten_targets(y_true, self.output_names, "y")
         flat_pred = flatten_targets(y_pred, self.output_names, "predictions")
         flat_sw = flatten_targets(sample_weight, self.output_names, "sample_weight")
+        flat_mask = _flat_masks(masks, self.output_names)
         total = 0.0
         per_output = []
-        for loss, w, t, p, sw in zip(self.losses, self.weights, flat_true, flat_pred, flat_sw):
+        for loss, w, t, p, sw, m in zip(self.losses, self.weights, flat_true, flat_pred, flat_sw,
+                                        flat_mask):
             if loss is None:
                 continue
-            value = loss(t, p, sample_weight=sw)
+            value = loss(t, p, sample_weight=sw) if m is None else \
+                loss(t, p, sample_weight=sw, mask=m)
             per_output.append(value)
             total = total + w * value
         return jnp.asarray(total, jnp.float32), per_output
@@ -226,16 +230,29 @@ class CompileMetrics:
     def log_names(self):
         return [name for _, _, _, name in self.entries]
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(self, y_true, y_pred, sample_weight=None, masks=None):
+        """As Keras, the outputs' masks reach the mean-of-a-function metrics (accuracy,
+        mae, ...), not the confusion-count ones."""
         flat_true = flatten_targets(y_true, self.output_names, "y")
         flat_pred = flatten_targets(y_pred, self.output_names, "predictions")
         flat_sw = flatten_targets(sample_weight, self.output_names, "sample_weight")
+        flat_mask = _flat_masks(masks, self.output_names)
         for i, metric, weighted, _ in self.entries:
-            metric.update_state(flat_true[i], flat_pred[i],
-                                sample_weight=flat_sw[i] if weighted else None)
+            kwargs = {"sample_weight": flat_sw[i] if weighted else None}
+            if flat_mask[i] is not None and isinstance(metric, metrics_mod.MeanMetricWrapper):
+                kwargs["mask"] = flat_mask[i]
+            metric.update_state(flat_true[i], flat_pred[i], **kwargs)
 
     def results(self):
         return {name: metric.result() for _, metric, _, name in self.entries}
+
+
+def _flat_masks(masks, output_names):
+    if masks is None:
+        return [None] * len(output_names)
+    if isinstance(masks, dict) or (isinstance(masks, (list, tuple)) and len(output_names) > 1):
+        return flatten_targets(masks, output_names, "masks")
+    return [masks] if len(output_names) == 1 else [None] * len(output_names)
 
 
 def output_structure_names(model, y_pred):

@@ -9,7 +9,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from lamina.core import tree
+from lamina.core import masking, tree
 from lamina.core.stateless_scope import StatelessScope
 
 
@@ -39,15 +39,17 @@ class StepFunctions:
 
     # -- pieces ---------------------------------------------------------------------
     def forward(self, tv, ntv, x, training):
-        y_pred, new_ntv, losses = self.model.stateless_call(
-            tv, ntv, x, training=training, return_losses=True)
-        return y_pred, new_ntv, losses
+        """(y_pred, new non-trainable values, added losses, the outputs' Keras masks)."""
+        with masking.capture_output_masks(self.model) as request:
+            y_pred, new_ntv, losses = self.model.stateless_call(
+                tv, ntv, x, training=training, return_losses=True)
+        return y_pred, new_ntv, losses, request.masks
 
-    def loss(self, x, y, y_pred, sample_weight, extra_losses):
+    def loss(self, x, y, y_pred, sample_weight, extra_losses, masks=None):
         from lamina.training.trainer import Trainer
 
         if type(self.model).compute_loss is Trainer.compute_loss:
-            total, per_output = self.compile_loss(y, y_pred, sample_weight)
+            total, per_output = self.compile_loss(y, y_pred, sample_weight, masks)
         else:  # a user override, as in Keras: compute_loss(x, y, y_pred, sample_weight)
             total = self.model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
             per_output = []
@@ -55,13 +57,14 @@ class StepFunctions:
             total = total + sum(jnp.asarray(l, total.dtype) for l in extra_losses)
         return total, per_output
 
-    def update_metrics(self, mv, total, per_output, y, y_pred, sample_weight, batch_size):
+    def update_metrics(self, mv, total, per_output, y, y_pred, sample_weight, batch_size,
+                       masks=None):
         with StatelessScope(zip(self.metric_vars, mv)) as scope:
             for tracker, index in self.loss_trackers:
                 value = total if index is None else per_output[index]
                 tracker.update_state(value, sample_weight=batch_size)
             if self.compile_metrics is not None and y is not None:
-                self.compile_metrics.update_state(y, y_pred, sample_weight)
+                self.compile_metrics.update_state(y, y_pred, sample_weight, masks)
         return [scope.get_current_value(v) for v in self.metric_vars[:len(mv)]]
 
     @property
@@ -163,27 +166,26 @@ class StepFunctions:
         optimizer = self.model.optimizer
 
         def loss_fn(tv):
-            y_pred, new_ntv, extra = self.forward(tv, ntv, x, True)
-            total, per_output = self.loss(x, y, y_pred, sw, extra)
+            y_pred, new_ntv, extra, masks = self.forward(tv, ntv, x, True)
+            total, per_output = self.loss(x, y, y_pred, sw, extra, masks)
             scaled = optimizer.scale_loss(total) if hasattr(optimizer, "scale_loss") else total
-            return scaled, (total, y_pred, new_ntv, per_output)
+            return scaled, (total, y_pred, new_ntv, per_output, masks)
 
-        grads, (total, y_pred, new_ntv, per_output) = jax.grad(loss_fn, has_aux=True)(tv)
+        grads, (total, y_pred, new_ntv, per_output, masks) = jax.grad(loss_fn, has_aux=True)(tv)
         new_tv, new_ov = optimizer.stateless_apply(ov, grads, tv)
-        new_mv = self.update_metrics(mv, total, per_output, y, y_pred, sw, _batch_size(x))
+        new_mv = self.update_metrics(mv, total, per_output, y, y_pred, sw, _batch_size(x), masks)
         return (new_tv, new_ntv, new_ov, new_mv)
 
     def test_step(self, state, batch):
         tv, ntv, ov, mv = state
         x, y, sw = batch
-        y_pred, _, extra = self.forward(tv, ntv, x, False)
-        total, per_output = self.loss(x, y, y_pred, sw, extra)
-        new_mv = self.update_metrics(mv, total, per_output, y, y_pred, sw, _batch_size(x))
+        y_pred, _, extra, masks = self.forward(tv, ntv, x, False)
+        total, per_output = self.loss(x, y, y_pred, sw, extra, masks)
+        new_mv = self.update_metrics(mv, total, per_output, y, y_pred, sw, _batch_size(x), masks)
         return (tv, ntv, ov, new_mv)
 
     def predict_step(self, tv, ntv, x):
-        y_pred, _, _ = self.forward(tv, ntv, x, False)
-        return y_pred
+        return self.forward(tv, ntv, x, False)[0]
 
 
 class _LogSlot:
