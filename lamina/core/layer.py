@@ -392,7 +392,7 @@ class Layer:
     def _check_input_spec(self, first):
         if self.input_spec is None:
             return
-        if isinstance(first, (list, tuple)) and isinstance(self.input_spec, (list, tuple)):
+        if isinstance(first, (list, tuple)):  # several inputs: one spec each (Keras)
             shapes = [shape_structure(x) for x in first]
         else:
             shapes = [shape_structure(first)]
@@ -436,6 +436,7 @@ class Layer:
         try:
             with naming.own_scope(self.name):  # sublayers built in call() get this layer's path
                 if first_call:
+                    self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
                     self._maybe_build(args, kwargs)
                 elif outer is None and call_context.current_collector() is None:
                     self._clear_losses()
@@ -456,6 +457,7 @@ class Layer:
         first = args[0] if args else next(iter(kwargs.values()))
         with naming.own_scope(self.name):
             if not self.built:
+                self._check_input_spec(first)  # before build, as Keras: build needs valid input
                 self._maybe_build(args, kwargs)
             self._check_input_spec(first)
             outputs = self.compute_output_spec(*args, **{**kwargs, **mask_kwargs})

@@ -315,3 +315,15 @@ def test_add_loss_and_regularizer_losses():
     dense = layers.Dense(1, kernel_initializer="ones", kernel_regularizer=keras.regularizers.L2(0.5))
     dense.build((None, 2))
     assert [float(v) for v in dense.losses] == [pytest.approx(1.0)]
+
+
+def test_several_tensors_into_a_single_input_layer_name_the_count():
+    """Keras's check, before build: a Dense given a list of tensors says how many it got
+    (it used to fail inside build with a TypeError about int() and tuples)."""
+    with pytest.raises(ValueError, match=r"'dense_list' expects 1 input\(s\), but it received 2"):
+        layers.Dense(2, name="dense_list")([keras.Input((3,)), keras.Input((3,))])
+    with pytest.raises(ValueError, match=r"expects 1 input\(s\), but it received 3"):
+        keras.Sequential([keras.Input((3, 2)), layers.LSTM(2, return_state=True),
+                           layers.Dense(1)])
+    with pytest.raises(ValueError, match=r"expects 1 input\(s\), but it received 2"):
+        layers.Dense(2)([np.ones((1, 3)), np.ones((1, 3))])
