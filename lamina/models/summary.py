@@ -125,7 +125,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
         if not sequential_like:
             cells.append(_connections(layer, nodes_ids) or [""])
         if show_trainable:
-            cells.append("Y" if layer.trainable else "N")
+            cells.append(("Y" if layer.trainable else "N") if layer.weights else "-")
         _row(cells, cols, print_fn)
         if expand_nested and hasattr(layer, "layers") and layer is not model and \
                 type(layer).__name__ != "InputLayer":

@@ -91,6 +91,11 @@ def test_show_trainable_and_frozen_counts():
     assert _row(lines, "dense (Dense)").split()[-1] == "N"
     assert _row(lines, "dense_1 (Dense)").split()[-1] == "Y"
     assert "Trainable params: 650" in lines and "Non-trainable params: 256" in lines
+    x = keras.Input((3,), name="x")
+    functional = keras.Model(x, layers.Dense(1, name="d")(layers.Dropout(0.5, name="drop")(x)))
+    lines = _summary(functional, show_trainable=True)
+    # as Keras: "-" for layers without weights
+    assert [_row(lines, name).split()[-1] for name in ("x ", "drop", "d ")] == ["-", "-", "Y"]
 
 
 def test_expand_nested():
