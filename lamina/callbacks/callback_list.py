@@ -52,6 +52,8 @@ class CallbackList(Callback):
 
     def set_model(self, model):
         self._model = model
+        if self.history is not None:
+            model.history = self.history  # what fit returns, even after 0 epochs
         for cb in self.callbacks:
             cb.set_model(model)
 

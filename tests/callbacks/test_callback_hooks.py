@@ -206,3 +206,14 @@ def test_progress_line_shows_validation_metrics_with_batch_callbacks(capsys):
               verbose=2)
     lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith("5/5")]
     assert len(lines) == 2 and all("val_loss" in l and "val_accuracy" in l for l in lines)
+
+
+def test_fit_returns_this_fits_history_even_with_no_epochs():
+    model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(1)])
+    model.compile(loss="mse")
+    x, y = np.zeros((8, 3), "float32"), np.zeros((8, 1), "float32")
+    first = model.fit(x, y, epochs=1, verbose=0)
+    for kw in ({"epochs": 0}, {"epochs": 2, "initial_epoch": 2}):
+        history = model.fit(x, y, verbose=0, **kw)
+        assert history is not first and history is model.history
+        assert history.history == {} and history.epoch == []
