@@ -276,26 +276,39 @@ class IndexableData(EpochCursor):
 
 
 class IterableData:
-    """A generator or iterable of batches. Without `steps`, an epoch lasts until it is exhausted."""
+    """A generator or iterable of batches. Without `steps`, an epoch lasts until it is exhausted.
 
-    def __init__(self, source, steps=None):
+    `replay`: a one-shot generator read to its end is read once and its batches kept, so
+    each later pass (validation after every epoch) sees them again instead of nothing.
+    """
+
+    def __init__(self, source, steps=None, replay=False):
         self.source = source
         self.steps = None if steps is None else int(steps)
         self._iterator = None
+        self._replay = replay and self.steps is None and hasattr(source, "__next__")
+        self._kept = None
 
     def batches(self, rng):
+        if self._kept is not None:
+            yield from self._kept
+            return
         # A re-iterable (e.g. a list of batches) restarts each epoch; a generator continues.
         if self._iterator is None or not hasattr(self.source, "__next__"):
             self._iterator = iter(self.source)
-        count = 0
+        count, seen = 0, []
         while self.steps is None or count < self.steps:
             try:
-                batch = next(self._iterator)
+                batch = unpack_x_y_sample_weight(next(self._iterator))
             except StopIteration:
                 self._iterator = None
+                if self._replay:
+                    self._kept = seen
                 return
             count += 1
-            yield unpack_x_y_sample_weight(batch)
+            if self._replay:
+                seen.append(batch)
+            yield batch
 
     def on_epoch_end(self):
         pass
@@ -303,7 +316,8 @@ class IterableData:
 
 def make_data(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False,
               class_weight=None, what="fit"):
-    """The right adapter for `x` (see module docstring)."""
+    """The right adapter for `x` (see module docstring). A generator given for
+    validation is replayed after its first pass (see IterableData)."""
     if x is None:
         raise ValueError(f"{what}() needs input data `x`.")
     if hasattr(x, "__len__") and hasattr(x, "__getitem__") and not isinstance(
@@ -318,7 +332,7 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffl
             x, (np.ndarray, list, tuple, dict, jax.Array)) and not _is_array(x)
             and not hasattr(x, "to_numpy")):
         _no_y(y, sample_weight, "a generator or iterable")
-        return IterableData(x, steps=steps)
+        return IterableData(x, steps=steps, replay=what == "validation")
     return ArrayData(x, y, sample_weight, batch_size=batch_size, shuffle=shuffle,
                      class_weight=class_weight, steps=steps, what=what)
 

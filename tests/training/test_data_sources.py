@@ -259,3 +259,17 @@ def test_interrupted_fit_keeps_the_weights_of_completed_steps():
     with pytest.raises(KeyboardInterrupt):
         model.fit(x, y, batch_size=16, epochs=1, callbacks=[Interrupt()], verbose=0)
     assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+def test_a_one_shot_validation_generator_validates_every_epoch():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 4)).astype("float32")
+    y = rng.integers(0, 3, 40)
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(inputs))
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    batches = ((x[i:i + 10], y[i:i + 10]) for i in range(0, 30, 10))  # read once
+    history = model.fit(x, y, epochs=3, batch_size=10, verbose=0, validation_data=batches)
+    assert len(history.history["val_loss"]) == 3
+    np.testing.assert_allclose(history.history["val_loss"][-1],
+                               model.evaluate(x[:30], y[:30], verbose=0)[0], rtol=1e-5)
