@@ -14,7 +14,9 @@ import inspect
 
 from lamina.core import tree
 from lamina.core.keras_tensor import KerasTensor
+from lamina.core.op_layer import OpLayer
 from lamina.saving.errors import SavingError
+from lamina.saving.keras_ops import keras_op_call
 from lamina.saving.serialization import serialize_keras_object
 
 
@@ -56,6 +58,17 @@ def functional_config(model):
                 kept += 1
     layer_configs = []
     for layer in layers:
+        nodes = [n for n in layer._inbound_nodes if id(n) in nodes_in_model]
+        op = keras_op_call(layer, nodes[0]) if isinstance(layer, OpLayer) and len(nodes) == 1 \
+            else None
+        if op is not None:  # an op in Keras's own form, loadable by Keras
+            entry, args, kwargs = op
+            entry["config"] = serialize_keras_object(entry["config"])
+            entry["name"] = layer.name
+            entry["inbound_nodes"] = [{"args": _serialize_arg(args, node_map),
+                                       "kwargs": _serialize_arg(kwargs, node_map)}]
+            layer_configs.append(entry)
+            continue
         entry = serialize_keras_object(layer)
         build_shapes = getattr(layer, "_build_shapes", None)
         if build_shapes is not None and type(layer).__name__ != "InputLayer":
@@ -63,8 +76,7 @@ def functional_config(model):
         entry["name"] = layer.name
         entry["inbound_nodes"] = [
             {"args": _serialize_arg(list(node.call_args), node_map),
-             "kwargs": _serialize_arg(node.call_kwargs, node_map)}
-            for node in layer._inbound_nodes if id(node) in nodes_in_model]
+             "kwargs": _serialize_arg(node.call_kwargs, node_map)} for node in nodes]
         layer_configs.append(entry)
     return {"name": model.name, "trainable": model.trainable, "layers": layer_configs,
             "input_layers": _structure_refs(model._inputs_struct, node_map),
