@@ -86,6 +86,9 @@ def is_array_data(x):
 
 def class_weight_to_sample_weight(y, class_weight):
     """Per-sample weights from {class_index: weight}; y holds labels or one-hot rows."""
+    if not isinstance(class_weight, dict):
+        raise ValueError("class_weight must be a dict mapping class indices to weights, e.g. "
+                         f"{{0: 1.0, 1: 5.0}}; got {type(class_weight).__name__}.")
     y = np.asarray(y)
     if y.ndim > 1 and y.shape[-1] > 1:
         labels = np.argmax(y, axis=-1)

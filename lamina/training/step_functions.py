@@ -49,7 +49,8 @@ class StepFunctions:
         from lamina.training.trainer import Trainer
 
         if type(self.model).compute_loss is Trainer.compute_loss:
-            total, per_output = self.compile_loss(y, y_pred, sample_weight, masks)
+            total, per_output = (jnp.float32(0.0), []) if self.compile_loss is None else \
+                self.compile_loss(y, y_pred, sample_weight, masks)
         else:  # a user override, as in Keras: compute_loss(x, y, y_pred, sample_weight)
             total = self.model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
             per_output = []
