@@ -10,6 +10,7 @@ from lamina.losses.hinge import (
     squared_hinge,
 )
 from lamina.losses.loss import Loss, LossFunctionWrapper, reduce_weighted_values
+from lamina.losses.overlap import Dice, Tversky, dice, tversky
 from lamina.losses.probabilistic import (
     BinaryCrossentropy,
     BinaryFocalCrossentropy,

@@ -4,7 +4,7 @@ a class, a function or a Loss instance; and turn losses into Keras 3 config dict
 import inspect
 
 from lamina.core.lookup import unknown_name_error
-from lamina.losses import hinge, probabilistic, regression
+from lamina.losses import hinge, overlap, probabilistic, regression
 from lamina.losses.loss import Loss, LossFunctionWrapper
 from lamina.saving.object_registration import get_registered_object
 from lamina.saving.serialization import serialize_keras_object
@@ -18,7 +18,7 @@ _CLASSES = [
     probabilistic.CategoricalCrossentropy, probabilistic.CategoricalFocalCrossentropy,
     probabilistic.SparseCategoricalCrossentropy, probabilistic.KLDivergence,
     probabilistic.Poisson,
-    hinge.Hinge, hinge.SquaredHinge, hinge.CategoricalHinge,
+    hinge.Hinge, hinge.SquaredHinge, hinge.CategoricalHinge, overlap.Dice, overlap.Tversky,
 ]
 _FUNCTIONS = [
     regression.mean_squared_error, regression.mean_absolute_error,
@@ -28,7 +28,7 @@ _FUNCTIONS = [
     probabilistic.categorical_crossentropy, probabilistic.categorical_focal_crossentropy,
     probabilistic.sparse_categorical_crossentropy, probabilistic.kl_divergence,
     probabilistic.poisson,
-    hinge.hinge, hinge.squared_hinge, hinge.categorical_hinge,
+    hinge.hinge, hinge.squared_hinge, hinge.categorical_hinge, overlap.dice, overlap.tversky,
 ]
 
 # Names Keras accepts: class names give a new instance, function names the function.

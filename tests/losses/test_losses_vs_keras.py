@@ -85,6 +85,10 @@ CASES = [
     ("Hinge", {}, "signs"),
     ("SquaredHinge", {}, "logits"),
     ("CategoricalHinge", {}, "onehot"),
+    ("Dice", {}, "binary"),
+    ("Dice", {"axis": (1,)}, "logits"),
+    ("Tversky", {"alpha": 0.3, "beta": 0.7}, "logits"),
+    ("Tversky", {"alpha": 0.2, "beta": 0.8, "axis": (1,)}, "logits"),
 ]
 
 REDUCTIONS = ["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None]
