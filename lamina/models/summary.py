@@ -73,6 +73,14 @@ def _row(cells, positions, print_fn):
         print_fn(line)
 
 
+def _type_name(layer):
+    """The class shown in parentheses; an op shows Keras's op class (`Multiply`, `Sum`)."""
+    from lamina.core.op_layer import OpLayer
+    from lamina.saving.keras_ops import keras_class_name
+
+    return keras_class_name(layer) if isinstance(layer, OpLayer) else type(layer).__name__
+
+
 def _graph_of(model):
     """(layers, nodes) to list: the functional graph, or a subclassed model's traced one.
     Functional models list all their layers (InputLayers and ops too) in `model.layers` order;
@@ -120,7 +128,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
     print_fn("=" * line_length)
 
     def emit(layer, prefix, nodes_ids):
-        cells = [prefix + f"{layer.name} ({type(layer).__name__})", _shape_text(layer, nodes_ids),
+        cells = [prefix + f"{layer.name} ({_type_name(layer)})", _shape_text(layer, nodes_ids),
                  _params_text(layer)]
         if not sequential_like:
             cells.append(_connections(layer, nodes_ids) or [""])

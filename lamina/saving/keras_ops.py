@@ -306,6 +306,12 @@ KERAS_OPS = {
 }
 
 
+def keras_class_name(layer):
+    """The Keras op class an OpLayer stands for ("Multiply", "GetItem"), else "OpLayer"."""
+    name = _ALIASES.get(layer.fn.__name__, layer.fn.__name__)
+    return KERAS_OPS[name][1] if name in KERAS_OPS else "OpLayer"
+
+
 def keras_op_call(layer, node):
     """`(config entry without inbound_nodes, args, kwargs)` for an OpLayer's call in Keras's
     form, or None when the op or its arguments have no Keras counterpart."""

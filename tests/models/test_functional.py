@@ -297,5 +297,6 @@ def test_ops_on_symbolic_tensors_are_not_in_model_layers():
     lines = []
     model.summary(print_fn=lines.append)
     assert sum(line.startswith(("multiply", "add", "concatenate", "sum")) for line in lines) == 4
+    assert any(line.startswith("sum (Sum)") for line in lines)  # Keras's op class name
     clone = keras.Model.from_config(model.get_config())
     np.testing.assert_allclose(clone(x), expected)
