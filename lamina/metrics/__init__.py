@@ -46,6 +46,12 @@ from lamina.metrics.confusion_metrics import (
     TrueNegatives,
     TruePositives,
 )
+from lamina.metrics.correlation_metrics import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    concordance_correlation,
+    pearson_correlation,
+)
 from lamina.metrics.f_score_metrics import F1Score, FBetaScore
 from lamina.metrics.get import ALL_OBJECTS, deserialize, get, serialize
 from lamina.metrics.hinge_metrics import CategoricalHinge, Hinge, SquaredHinge

@@ -9,6 +9,7 @@ from lamina.losses.get import from_config_dict, resolve
 from lamina.metrics import (
     accuracy_metrics,
     confusion_metrics,
+    correlation_metrics,
     f_score_metrics,
     hinge_metrics,
     iou_metrics,
@@ -28,7 +29,8 @@ def _public_classes(module):
 
 _CLASSES = [Metric] + [cls for module in (
     reduction_metrics, accuracy_metrics, regression_metrics, confusion_metrics,
-    f_score_metrics, hinge_metrics, iou_metrics, probabilistic_metrics) for cls in _public_classes(module)]
+    f_score_metrics, hinge_metrics, iou_metrics, probabilistic_metrics, correlation_metrics)
+    for cls in _public_classes(module)]
 
 # Keras's names: class names and their snake_case ("AUC" -> "auc", "MeanAbsoluteError"
 # -> "mean_absolute_error"), each giving a new instance, plus a few abbreviations.
@@ -50,6 +52,8 @@ FUNCTIONS = {fn.__name__: fn for fn in (
 FUNCTIONS.update({name: fn for name, fn in LOSS_OBJECTS.items()
                   if inspect.isfunction(fn)})
 FUNCTIONS["cosine_similarity"] = regression_metrics.cosine_similarity
+FUNCTIONS["pearson_correlation"] = correlation_metrics.pearson_correlation
+FUNCTIONS["concordance_correlation"] = correlation_metrics.concordance_correlation
 
 
 def get(identifier):

@@ -67,6 +67,8 @@ CASES = [
     ("RootMeanSquaredError", {}, "regression"),
     ("LogCoshError", {}, "regression"),
     ("CosineSimilarity", {}, "regression"),
+    ("PearsonCorrelation", {}, "regression"),
+    ("ConcordanceCorrelation", {}, "regression"),
     ("R2Score", {}, "regression"),
     ("R2Score", {"class_aggregation": "variance_weighted_average"}, "regression"),
     ("R2Score", {"class_aggregation": None, "num_regressors": 2}, "regression"),
