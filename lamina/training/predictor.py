@@ -31,10 +31,10 @@ class Predictor:
                            epochs=1, steps=getattr(data, "steps", None))
         trainable, non_trainable = self._variable_lists() if hasattr(self, "_variable_lists") \
             else (self.trainable_variables, self.non_trainable_variables)
-        tv = [v._value for v in trainable]
-        ntv = [v._value for v in non_trainable]
         predict_fn = self._predict_fn()
         cbs.on_predict_begin()
+        tv = [v._value for v in trainable]  # after the hook, which may swap weights in
+        ntv = [v._value for v in non_trainable]
         outputs = []
         every_batch = bool(cbs.batch_consumers("predict")[0])  # hooks see each batch's outputs
         if isinstance(data, data_adapter.ArrayData) and not self.run_eagerly_predict() \

@@ -434,6 +434,7 @@ class Trainer(Predictor):
         state = self._reset_metric_state(fns, self._gather_state(fns))
         self._write_state(fns, state)  # as in Keras, model.metrics now hold this evaluation
         cbs.on_test_begin()
+        state = self._gather_state(fns)  # e.g. weights a callback swapped in (SwapEMAWeights)
         rng = np.random.default_rng(0)
         sync = lambda s: self._write_state(fns, s)  # noqa: E731
         chunk = self._chunk(data, bool(every), bool(sparse), cbs, mode="test")
