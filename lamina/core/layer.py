@@ -12,7 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.backend.dtypes import standardize_dtype
-from lamina.core import activity, call_context, masking, naming, tree
+from lamina.core import activity, auto_config, call_context, masking, naming, tree
 from lamina.core.build_wrapper import marking_built
 from lamina.core.input_spec import assert_input_compatibility
 from lamina.core.keras_tensor import KerasTensor
@@ -556,21 +556,8 @@ class Layer:
         their __init__ was called with (when those are plain Python values)."""
         config = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype,
                   **activity.config_entry(self)}
-        if type(self).get_config is Layer.get_config and type(self).__init__ is not Layer.__init__:
-            args, kwargs = self._init_args
-            try:
-                bound = inspect.signature(type(self).__init__).bind(self, *args, **kwargs)
-            except TypeError:
-                bound = None
-            if bound is not None:
-                for key, value in bound.arguments.items():
-                    if key == "self":
-                        continue
-                    param = inspect.signature(type(self).__init__).parameters[key]
-                    if param.kind == param.VAR_KEYWORD:
-                        config.update(value)
-                    elif param.kind != param.VAR_POSITIONAL:
-                        config[key] = value
+        if type(self).get_config is Layer.get_config:
+            config.update(auto_config.init_arguments(self, Layer.__init__))
         return config
 
     @classmethod

@@ -229,7 +229,8 @@ def _is_keras_op(config):
 def layer_from_config(cls, config, custom_objects=None):
     """A layer or model of class `cls` from its inner config, when `cls` keeps the default
     `from_config`: a functional graph config makes a functional model; otherwise the
-    constructor gets the keys it takes (name and trainable are set afterwards if not)."""
+    constructor gets the keys it takes (name and trainable are set afterwards if not),
+    a user class's serialized objects (layers, functions) deserialized."""
     config = _normalize(config)
     if {"layers", "input_layers", "output_layers"} <= set(config):
         from lamina.models.functional import Functional
@@ -238,6 +239,10 @@ def layer_from_config(cls, config, custom_objects=None):
         if cls is Functional or cls.__name__ == "Model" and cls.__module__ == "lamina.models.model":
             return functional_from_config(Functional, config, custom_objects=custom_objects)
     kwargs, after = _fit_to_init(cls, config)
+    if cls.__module__.split(".")[0] != "lamina":
+        # a user class's automatic config holds the layers or functions it was given
+        kwargs = {k: deserialize_keras_object(v, custom_objects)
+                  if isinstance(v, dict) and "class_name" in v else v for k, v in kwargs.items()}
     obj = cls(**kwargs)
     for key, value in after.items():
         setattr(obj, key, value)
