@@ -30,9 +30,10 @@ MAX_COMPRESSION_RATIO = 1000  # for compressed entries larger than 1 MiB
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 ZIP_MAGIC = b"PK"
 
-# Everything the zip and zlib modules raise for malformed input.
+# Everything the zip and zlib modules raise for malformed input (RuntimeError covers the
+# NotImplementedError of an unknown compression method).
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, struct.error,
-               zlib.error, NotImplementedError, RuntimeError, ValueError, OverflowError,
+               zlib.error, RuntimeError, ValueError, OverflowError,
                UnicodeDecodeError, binascii.Error, IndexError, KeyError, TypeError)
 
 
