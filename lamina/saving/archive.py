@@ -30,8 +30,8 @@ MAX_COMPRESSION_RATIO = 1000  # for compressed entries larger than 1 MiB
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 ZIP_MAGIC = b"PK"
 
-# Everything the zip and zlib modules raise for malformed input (RuntimeError covers the
-# NotImplementedError of an unknown compression method).
+# Everything the zip and zlib modules raise for malformed input (RuntimeError also covers
+# the error zipfile raises for an unknown compression method).
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, struct.error,
                zlib.error, RuntimeError, ValueError, OverflowError,
                UnicodeDecodeError, binascii.Error, IndexError, KeyError, TypeError)
