@@ -24,11 +24,11 @@ demo: setup
 
 # The whole suite, slow tests included (what CI runs).
 test: setup
-	$(PY) -m pytest -q --runslow
+	$(PY) -m pytest --runslow
 
 # The fast default for development: slow tests skipped.
 test-fast: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest
 
 bench: setup
 	$(PY) bench/run.py

@@ -9,19 +9,20 @@ class Callback:
     `logs` dict (empty when there is nothing to report): batch hooks get the running
     averages of the loss and metrics, `on_epoch_end` the epoch's values and `val_*`.
 
-    How often batch hooks cost something: lamina runs many steps in one compiled call, so a
-    callback overriding a batch hook makes fit return each step's logs, and one whose batch
-    hook may read the model makes fit run one step per call (see batch_hooks_read_state).
-    Subclasses may set
-    (class or instance attributes):
+    What batch hooks cost: lamina runs many steps in one compiled call, so a callback
+    overriding a batch hook makes fit return each step's logs, and its hooks are called
+    step by step afterwards. Whatever a hook reads from the model (weights, optimizer,
+    metrics, predict) is the state after its own batch: the read itself tells the loop,
+    which re-runs the chunk up to that batch and serves that callback step by step from
+    then on. Nothing needs declaring; lamina's own callbacks may set these hints (class or
+    instance attributes) to stay fast:
         _uses_batch_hooks: False to say "my batch hooks are idle this run" (otherwise
             inferred from which hooks the callback overrides).
         _sparse_batch_hooks_ok: True when `on_train_batch_end` may be called only now and
             then (with the index of the latest batch run and its running logs).
-        _steps_alignment: N to have the weights exact after every N-th batch of an epoch.
         _next_boundary(done): a method; with `done` batches of the epoch run, the batch
-            count (> done) after which a compiled chunk must end so that the weights the
-            callback sees then are exact (None: no need). E.g. ModelCheckpoint(save_freq=N).
+            count (> done) after which a compiled chunk should end, because the callback
+            will look at the model then (None: no need). E.g. ModelCheckpoint(save_freq=N).
     """
 
     def __init__(self):
@@ -106,35 +107,3 @@ def overrides_batch_hooks(callback, mode):
         if getattr(attr, "__func__", attr) is not getattr(Callback, name):
             return True
     return False
-
-
-def batch_hooks_read_state(callback, mode):
-    """Whether a batch hook of `callback` may look at the model (weights, optimizer,
-    metrics) rather than only its `logs`: its code names `model`, one of the callback's
-    own methods, or a function of the user's module. Such hooks get the state after their
-    own batch, so fit runs one step per compiled call for them; lamina's own callbacks say
-    what they need through the attributes above instead."""
-    for name in _BATCH_HOOKS[mode]:
-        attr = getattr(callback, name)
-        fn = getattr(attr, "__func__", attr)
-        if fn is getattr(Callback, name) or getattr(fn, "__module__", "").startswith("lamina."):
-            continue
-        code = getattr(fn, "__code__", None)
-        if code is None or _code_may_read_state(code, callback, getattr(fn, "__globals__", {})):
-            return True
-    return False
-
-
-def _code_may_read_state(code, callback, module_globals):
-    names = set(code.co_names) | set(code.co_freevars)
-    if "model" in names:
-        return True
-    for name in names:
-        value = getattr(type(callback), name, None)
-        if value is None:
-            value = module_globals.get(name)
-        if callable(value) and not isinstance(value, type) and \
-                getattr(value, "__module__", None) not in ("builtins", None):
-            return True
-    return any(_code_may_read_state(c, callback, module_globals)
-               for c in code.co_consts if hasattr(c, "co_names"))

@@ -11,12 +11,9 @@ class TerminateOnNaN(Callback):
     Args:
         raise_error: raise a RuntimeError instead of stopping quietly (default False).
 
-    It reads the running loss of the epoch, which stays NaN/inf once one batch's loss was,
-    so it may be called only now and then: steps keep running many to a compiled call and
-    training stops at the end of the call in which the loss went bad.
+    It sees every batch's logs (steps still run many to a compiled call), so training stops
+    at the first batch whose loss is bad, leaving that batch's weights, as in Keras.
     """
-
-    _sparse_batch_hooks_ok = True
 
     def __init__(self, raise_error=False):
         super().__init__()

@@ -8,9 +8,51 @@ from lamina.backend.dtypes import standardize_dtype
 from lamina.core import naming
 from lamina.core.stateless_scope import current_scope
 
+# Called with the Variable before any host read of a value (see `watch_host_reads`).
+_read_watcher = None
+
 
 def _is_tracer(x):
     return isinstance(x, jax.core.Tracer)
+
+
+class watch_host_reads:
+    """Within the block, `watcher(variable)` runs before a Variable's value is read on the
+    host (`value`, `numpy()`, arithmetic, `get_weights`, ...; not a StatelessScope's mapped
+    read). The training loop uses it to learn, when it happens, that a callback looks at
+    the model, and to put the exact values in place first. Blocks do not nest."""
+
+    def __init__(self, watcher):
+        self.watcher = watcher
+
+    def __enter__(self):
+        global _read_watcher
+        self._outer, _read_watcher = _read_watcher, self.watcher
+        return self
+
+    def __exit__(self, *exc):
+        global _read_watcher
+        _read_watcher = self._outer
+        return False
+
+
+def announce_host_read(variables):
+    """Tell a host-read watcher that `variables` are about to be read on the host by code
+    that then reads them raw (e.g. `evaluate` called from a callback)."""
+    if _read_watcher is not None:
+        for var in variables:
+            _read_watcher(var)
+
+
+def raw_values(variables):
+    """The arrays `variables` hold, read without notifying a host-read watcher."""
+    return [v._array for v in variables]
+
+
+def write_raw(variables, values):
+    """Put `values` into `variables` as they are (no dtype/shape conversion, no scope)."""
+    for var, value in zip(variables, values):
+        var._array = value
 
 
 class Variable:
@@ -61,10 +103,20 @@ class Variable:
             raise ValueError(
                 f"Variable '{self.name}': initial value has shape {tuple(value.shape)}, "
                 f"expected {tuple(shape)}.")
-        self._value = value
+        self._array = value
         self._dtype = standardize_dtype(value.dtype)
 
     # -- reading ------------------------------------------------------------
+    @property
+    def _value(self):
+        if _read_watcher is not None:
+            _read_watcher(self)
+        return self._array
+
+    @_value.setter
+    def _value(self, value):
+        self._array = value
+
     @property
     def value(self):
         scope = current_scope()
@@ -76,7 +128,7 @@ class Variable:
 
     @property
     def shape(self):
-        return tuple(self._value.shape)
+        return tuple(self._array.shape)
 
     @property
     def dtype(self):
@@ -84,7 +136,7 @@ class Variable:
 
     @property
     def ndim(self):
-        return len(self._value.shape)
+        return len(self._array.shape)
 
     @property
     def size(self):

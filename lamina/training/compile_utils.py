@@ -76,7 +76,7 @@ def _loss_name(loss):
     return getattr(loss, "name", None) or getattr(loss, "__name__", type(loss).__name__)
 
 
-def _is_sparse_loss(loss):
+def is_sparse_loss(loss):
     fn = getattr(loss, "fn", loss)
     name = getattr(fn, "__name__", "") + type(loss).__name__
     return "sparse" in name.lower()
@@ -121,7 +121,7 @@ class CompileLoss:
         if t is None:
             raise ValueError(f"No target (y) was given for output '{name}', which has a loss.")
         t, p = tuple(t), tuple(p)
-        if _is_sparse_loss(loss):
+        if is_sparse_loss(loss):
             return
         if len(t) == len(p) - 1:
             t = t + (1,)
@@ -174,7 +174,7 @@ def resolve_metric(spec, y_true_shape, y_pred_shape, loss):
         t = tuple(y_true_shape) if y_true_shape is not None else None
         if p[-1] == 1 or "binary" in _loss_name(loss or "").lower():
             return metrics_mod.BinaryAccuracy(name=spec)
-        if _is_sparse_loss(loss) or (t is not None and (len(t) == len(p) - 1 or
+        if is_sparse_loss(loss) or (t is not None and (len(t) == len(p) - 1 or
                                                         (len(t) == len(p) and t[-1] == 1))):
             return metrics_mod.SparseCategoricalAccuracy(name=spec)
         return metrics_mod.CategoricalAccuracy(name=spec)

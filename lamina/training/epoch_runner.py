@@ -1,18 +1,28 @@
-"""Running the compiled steps over one epoch of data, delivering callback hooks.
+"""EpochRunner: one epoch of training or evaluation steps over a data source, with callbacks.
 
-For in-memory arrays the data sits on the device and `steps_per_execution` steps run in
-one compiled loop; the logs of each step come back stacked when a callback wants every
-batch, so batch hooks still see every batch. Other sources run one jitted step a batch.
+In-memory arrays sit on the device and many steps run in one compiled loop (a chunk); the
+logs of each step come back stacked when a callback wants every batch, and ChunkDelivery
+calls the batch hooks step by step, with the model's state exact for whatever a hook reads.
+Other sources (generators, PyDatasets, arrays too big for the device) run one jitted step
+a batch. A compiled call is kept short (about MAX_CALL_SECONDS) so Ctrl-C is answered soon.
 """
 
 import os
+import time
 
 import jax
 import numpy as np
 
 from lamina.core import tree
-from lamina.training.data_adapter import ArrayData
-from lamina.training.step_functions import gather_batch
+from lamina.training.chunk_delivery import ChunkDelivery
+from lamina.training.compiled_loops import gather_batch, make_loop
+from lamina.training.data_adapter import ArrayData, to_array
+
+# Longest a compiled chunk runs before control returns to Python (signals, stop checks).
+MAX_CALL_SECONDS = 0.25
+
+_HOOKS = {"train": ("on_train_batch_begin", "on_train_batch_end"),
+          "test": ("on_test_batch_begin", "on_test_batch_end")}
 
 
 def to_host_logs(logs, order=None):
@@ -36,162 +46,169 @@ def _host(v):
 
 
 class EpochRunner:
-    """Runs a step function over ArrayData / IndexableData / IterableData.
+    """Runs `mode`'s steps ("train" or "test") one epoch at a time.
 
     Args:
-        step: pure `(state, batch) -> state`. logs_fn: pure `metric_values -> logs`.
-        loop_cache: dict for jitted loops, keyed by (batch_size, per_step_logs, max_steps).
-        make_loop: `make_loop(step, logs_fn, batch_size, per_step_logs, max_steps)`.
-        hooks: ("on_train_batch_begin", "on_train_batch_end") or the test names.
-        gather: `() -> state` read from the Variables, to take in what hooks assign.
+        setup: the TrainingSetup (steps, logs, the StateBinding of the model's Variables).
+        mode: "train" or "test". jit_cache: a dict for this mode's compiled functions.
+        run_eagerly: run the steps without jit.
+
+    Attributes: `last_state` is the state after the last finished step (what an
+    interrupted fit leaves in the model); `step_by_step` turns true once a batch hook read
+    the model's state in the middle of a chunk (from then on chunks are one step long).
     """
 
-    def __init__(self, step, logs_fn, jit_cache, make_loop, hooks, run_eagerly=False, order=None,
-                 gather=None):
-        self.gather = gather  # () -> state read back from the Variables
-        self.step = step
-        self.logs_fn = logs_fn
+    def __init__(self, setup, mode, jit_cache, run_eagerly=False, steps_per_execution="auto"):
+        self.setup = setup
+        self.binding = setup.binding
+        self.mode = mode
         self.cache = jit_cache
-        self.make_loop = make_loop
-        self.begin_hook, self.end_hook = hooks
         self.run_eagerly = run_eagerly
-        self.order = order
+        self.steps_per_execution = steps_per_execution
+        self.begin_name, self.end_name = _HOOKS[mode]
+        self.step_by_step = False
+        self.last_state = None
+        self._seconds_per_step = None
+
+    # -- pieces used by ChunkDelivery ----------------------------------------------------
+    def step(self, state, batch):
+        return self.setup.run_step(self.mode, state, batch)
+
+    def begin_hook(self, callbacks, index):
+        getattr(callbacks, self.begin_name)(index)
+
+    def end_hook(self, callbacks, index, logs):
+        getattr(callbacks, self.end_name)(index, logs)
+
+    def host_logs(self, logs):
+        return to_host_logs(logs, self.setup.log_names)
+
+    def stop_requested(self):
+        """`model.stop_training` set by a training batch hook: Keras ends the epoch there."""
+        return self.mode == "train" and bool(self.setup.model.stop_training)
+
+    def logs(self, state):
+        """The logs of `state` on the host."""
+        fn = self.setup.logs if self.run_eagerly else self._jitted(
+            ("logs",), lambda: jax.jit(self.setup.logs))
+        return self.host_logs(fn(state))
 
     def _jitted(self, key, build):
         fn = self.cache.get(key)
         if fn is None:
-            fn = build()
-            self.cache[key] = fn
+            fn = self.cache[key] = build()
         return fn
 
-    def run(self, state, data, callbacks, every_batch, sparse, chunk, rng, sync):
-        """Run one epoch. Returns (state, logs on the host, steps run).
+    def _hooks_between(self, callbacks, index, state, before):
+        """Run the begin (before=True) or end hook of batch `index` with `state` in the
+        Variables; returns the state with what the hook assigned."""
+        self.binding.write(state)
+        if before:
+            self.begin_hook(callbacks, index)
+        else:
+            self.end_hook(callbacks, index, self.logs(state))
+        return self.binding.absorb(state)
 
-        every_batch: some callback wants each batch's logs. sparse: the progress bar
-        wants the latest logs after each chunk. chunk: steps per compiled call.
-        sync(state): writes the state back into the Variables before hooks run.
-        """
+    # -- an epoch ------------------------------------------------------------------------
+    def run(self, state, data, callbacks, rng):
+        """One epoch from `state`. Returns (state, steps run)."""
+        every, sparse = callbacks.batch_consumers(self.mode)
+        sparse = [c for c in sparse if getattr(c, "wants_batch_updates", lambda: True)()]
         self.last_state = state
         if isinstance(data, ArrayData) and not self.run_eagerly and \
                 data.nbytes <= device_data_limit():
-            return self._run_arrays(state, data, callbacks, every_batch, sparse, chunk, rng, sync)
-        return self._run_batches(state, data, callbacks, every_batch, sparse, rng, sync)
+            return self._run_arrays(state, data, callbacks, bool(every), bool(sparse), rng)
+        return self._run_batches(state, data, callbacks, bool(every or sparse), rng)
 
-    def _absorb(self, state):
-        """`state` with the values hooks assigned to Variables since `sync(state)` (a
-        learning rate, weights, reset metrics), and whether there were any."""
-        if self.gather is None:
-            return state, False
-        now = self.gather()
-        changed = any(a is not b for new, old in zip(now, state) for a, b in zip(new, old))
-        return (tuple(now), True) if changed else (state, False)
+    def _chunk_limit(self, steps, every, sparse):
+        """Steps per compiled call at most (the loop is compiled for this many)."""
+        if self.steps_per_execution != "auto":
+            return self.steps_per_execution
+        if every:
+            return min(steps, 64)
+        if sparse:
+            return max(1, steps // 20)  # the progress bar moves about 20 times an epoch
+        return steps
 
-    def _deliver(self, callbacks, first, count, stacked, state, sync, rerun):
-        """Batch hooks for steps `first .. first+count-1`, already run as one chunk.
+    def _next_chunk(self, limit, left, callbacks, done):
+        if self.step_by_step:
+            return 1
+        k = min(limit, left, self._until_boundary(callbacks, done))
+        if self._seconds_per_step:
+            k = min(k, max(1, int(MAX_CALL_SECONDS / self._seconds_per_step)))
+        elif self.steps_per_execution == "auto":
+            k = min(k, 4)  # a short first call measures the step time
+        return max(1, k)
 
-        Hooks see each step's logs. When a hook asks to stop or assigns a Variable before
-        the chunk's last step, the chunk is rerun up to that point (steps are pure) with
-        the assigned values on top, as if Keras had run it step by step. Returns
-        (state, steps kept, whether the next step's begin hook already ran).
-        """
-        host = jax.tree_util.tree_map(np.asarray, stacked)
-        sync(state)
-        for i in range(count):
-            logs = to_host_logs(jax.tree_util.tree_map(lambda a: a[i], host), self.order)
-            getattr(callbacks, self.end_hook)(first + i, logs)
-            last = i == count - 1
-            if self._stop_requested(callbacks):
-                return (state, count, False) if last else (
-                    self._rewound(state, rerun(i + 1), sync), i + 1, False)
-            if last:
-                break
-            getattr(callbacks, self.begin_hook)(first + i + 1)
-            _, changed = self._absorb(state)
-            if changed:
-                return self._rewound(state, rerun(i + 1), sync), i + 1, True
-        return self._absorb(state)[0], count, False
+    def _timed(self, fn, *args):
+        t0 = time.perf_counter()
+        out = jax.block_until_ready(fn(*args))
+        return out, time.perf_counter() - t0
 
-    def _rewound(self, state, earlier, sync):
-        """`earlier` (the state some steps back) with the values hooks assigned on top."""
-        now, _ = self._absorb(state)
-        merged = tuple([n if n is not o else e for n, o, e in zip(ng, og, eg)]
-                       for ng, og, eg in zip(now, state, earlier))
-        sync(merged)
-        return merged
-
-    def _run_arrays(self, state, data, callbacks, every_batch, sparse, chunk, rng, sync):
+    def _run_arrays(self, state, data, callbacks, every, sparse, rng):
         bs = data.batch_size
         perm_host, first, steps = data.epoch_plan(rng)
         n_full = data.num_samples // bs  # full batches in a pass; a smaller one may follow
         full = max(0, min(first + steps, n_full) - first)
         perm = jax.device_put(perm_host)
         device = data.device_arrays()
-        chunk = max(1, min(chunk, full)) if full else 1
         if full:
-            loop = self._jitted(("loop", bs, every_batch, chunk), lambda: self.make_loop(
-                self.step, self.logs_fn, bs, every_batch, chunk))
+            limit = max(1, min(self._chunk_limit(full, every, sparse), full))
+            rows = limit if every else 0  # the per-step logs buffer's length
+            loop = self._jitted(("loop", bs, rows), lambda: make_loop(
+                self.step, self.setup.logs, bs, every, rows))
+            warm = self.cache.setdefault("warm_loops", set())
             done, begun = 0, False
             while done < full:
-                k = min(chunk, full - done, self._until_boundary(callbacks, done))
-                if every_batch and not begun:
-                    sync(state)
-                    getattr(callbacks, self.begin_hook)(done)
-                    state, _ = self._absorb(state)
-                start = state
-                state, stacked = loop(start, device, perm, np.int32(first + done), np.int32(k))
+                k = self._next_chunk(limit, full - done, callbacks, done)
+                if every and not begun:
+                    state = self._hooks_between(callbacks, done, state, before=True)
+                start, offset = state, np.int32(first + done)
+                (state, stacked), seconds = self._timed(loop, start, device, perm, offset,
+                                                        np.int32(k))
+                if loop in warm:  # the first call's time is mostly compiling
+                    self._seconds_per_step = seconds / k
+                warm.add(loop)
                 self.last_state = state
-                if every_batch:
-                    rerun = lambda n, s=start, d=first + done: loop(  # noqa: E731
-                        s, device, perm, np.int32(d), np.int32(n))[0]
-                    state, k, begun = self._deliver(callbacks, done, k, stacked, state, sync,
-                                                    rerun)
+                if every:
+                    rerun = lambda n, s=start, o=offset: loop(  # noqa: E731
+                        s, device, perm, o, np.int32(n))[0]
+                    state, k, begun = ChunkDelivery(self, callbacks, done, k, start, state,
+                                                    stacked, rerun).run()
                     self.last_state = state
                 elif sparse:
-                    sync(state)
-                    getattr(callbacks, self.end_hook)(done + k - 1, to_host_logs(
-                        self.logs_fn_jit()(state[3]), self.order))
-                    state, _ = self._absorb(state)
+                    state = self._hooks_between(callbacks, done + k - 1, state, before=False)
                 done += k
-                if self._stop_requested(callbacks):  # e.g. TerminateOnNaN, as Keras: mid-epoch
+                if self.stop_requested():  # e.g. TerminateOnNaN, as Keras: mid-epoch
                     return state, done
         if steps > full:  # the last, smaller batch
-            if every_batch or sparse:
-                sync(state)
-                getattr(callbacks, self.begin_hook)(full)
-                state, _ = self._absorb(state)
             tail = jax.device_put(perm_host[n_full * bs:])
             step = self._jitted(("tail_step",), lambda: jax.jit(
                 lambda s, d, p: self.step(s, gather_batch(d, p, 0, p.shape[0]))))
-            state = step(state, device, tail)
-            self.last_state = state
-            if every_batch or sparse:
-                logs = to_host_logs(self.logs_fn_jit()(state[3]), self.order)
-                sync(state)
-                getattr(callbacks, self.end_hook)(full, logs)
-                state, _ = self._absorb(state)
-                self.last_state = state
+            state = self._one_step(state, callbacks, every or sparse, full,
+                                   lambda s: step(s, device, tail))
         return state, steps
+
+    def _one_step(self, state, callbacks, hooks, index, run):
+        """One step `run(state)` with its batch hooks (when `hooks`)."""
+        if hooks:
+            state = self._hooks_between(callbacks, index, state, before=True)
+        state = run(state)
+        self.last_state = state
+        if hooks:
+            state = self._hooks_between(callbacks, index, state, before=False)
+            self.last_state = state
+        return state
 
     def _until_boundary(self, callbacks, done):
         """Steps until a training callback needs exact weights (e.g. a checkpoint every N
         batches): the chunk ends there, so its hook sees the weights after that batch."""
         next_boundary = getattr(callbacks, "next_boundary", None)
-        end = next_boundary(done) if next_boundary and self.end_hook == "on_train_batch_end" \
-            else None
+        end = next_boundary(done) if next_boundary and self.mode == "train" else None
         return end - done if end is not None else float("inf")
 
-    def _stop_requested(self, callbacks):
-        """`model.stop_training` set by a training batch hook: Keras ends the epoch there."""
-        return self.end_hook == "on_train_batch_end" and bool(
-            getattr(getattr(callbacks, "model", None), "stop_training", False))
-
-    def logs_fn_jit(self):
-        return self._jitted(("logs",), lambda: jax.jit(self.logs_fn))
-
-    def _run_batches(self, state, data, callbacks, every_batch, sparse, rng, sync):
+    def _run_batches(self, state, data, callbacks, hooks, rng):
         step = self.step if self.run_eagerly else self._jitted(("step",), lambda: jax.jit(self.step))
-        logs_fn = self.logs_fn if self.run_eagerly else self.logs_fn_jit()
-        count = 0
         if isinstance(data, ArrayData):
             order, first, steps = data.epoch_plan(rng)
             bs = data.batch_size
@@ -199,21 +216,12 @@ class EpochRunner:
                        for i in range(first, first + steps))
         else:
             batches = data.batches(rng)
+        count = 0
         for batch in batches:
             batch = tree.map_structure(_as_input, tuple(batch))
-            if every_batch or sparse:
-                sync(state)
-                getattr(callbacks, self.begin_hook)(count)
-                state, _ = self._absorb(state)
-            state = step(state, batch)
-            self.last_state = state
-            if every_batch or sparse:
-                sync(state)
-                getattr(callbacks, self.end_hook)(count, to_host_logs(logs_fn(state[3]), self.order))
-                state, _ = self._absorb(state)
-                self.last_state = state
+            state = self._one_step(state, callbacks, hooks, count, lambda s: step(s, batch))
             count += 1
-            if self._stop_requested(callbacks):
+            if self.stop_requested():
                 break
         if hasattr(data, "on_epoch_end"):
             data.on_epoch_end()
@@ -227,6 +235,4 @@ def device_data_limit():
 
 
 def _as_input(x):
-    from lamina.training.data_adapter import to_array
-
     return None if x is None else to_array(x)

@@ -13,8 +13,9 @@ from lamina.callbacks.callback_list import CallbackList
 from lamina.core import tree
 from lamina.training import data_adapter
 from lamina.training.epoch_runner import device_data_limit
-from lamina.training.step_functions import make_predict_loop
-from lamina.training.train_utils import overrides, structure_key, verbose_level
+from lamina.training.compiled_loops import make_predict_loop
+from lamina.training.train_utils import structure_key, verbose_level
+
 
 class Predictor:
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
@@ -25,7 +26,7 @@ class Predictor:
             if small is not None:
                 return small
         data = data_adapter.make_data(x, None, None, batch_size, steps, False, what="predict")
-        first_x, _ = self._peek(data)
+        first_x = self._peek(data)[0]
         self._ensure_built(first_x)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=getattr(data, "steps", None))
@@ -34,7 +35,7 @@ class Predictor:
         predict_fn = self._predict_fn()
         cbs.on_predict_begin()
         tv = [v._value for v in trainable]  # after the hook, which may swap weights in
-        ntv = [v._value for v in non_trainable]
+        ntv = [v._value for v in non_trainable]  # (reads a callback's fit may serve exactly)
         outputs = []
         every_batch = bool(cbs.batch_consumers("predict")[0])  # hooks see each batch's outputs
         if isinstance(data, data_adapter.ArrayData) and not self.run_eagerly_predict() \
@@ -104,14 +105,12 @@ class Predictor:
         return fn
 
     def _predict_fn(self):
+        """`(tv, ntv, x) -> outputs` through the model's `predict_step` (Keras 3's JAX
+        signature: `predict_step((trainable, non_trainable), (x,))`)."""
         model = self
-        custom = overrides(self, "predict_step")
 
         def predict_fn(tv, ntv, x):
-            if custom:
-                return model.predict_step((tv, ntv), (x,))
-            y, _ = model.stateless_call(tv, ntv, x, training=False)
-            return y
+            return model.predict_step((tv, ntv), (x,))
 
         return self._cached(("fn", structure_key(self)), lambda: predict_fn)
 
@@ -149,17 +148,12 @@ PREDICT_COMPUTE_BATCH = 256
 
 
 def _rows_independent(model):
-    """True when every layer is a lamina built-in whose inference output for a row depends
-    on that row alone (so predict may regroup rows into bigger compute batches)."""
-    from lamina.core.op_layer import OpLayer
-    from lamina.layers.core import Lambda
+    """True when every layer's inference output for a row depends on that row alone (so
+    predict may regroup rows into bigger compute batches)."""
+    from lamina.layers.row_independence import rows_independent
     from lamina.models.functional import Functional
     from lamina.models.sequential import Sequential
 
-    for layer in model._flatten_layers():
-        cls = type(layer)
-        if cls in (Functional, Sequential):
-            continue
-        if isinstance(layer, (OpLayer, Lambda)) or not cls.__module__.startswith("lamina.layers."):
-            return False
-    return True
+    graphs = (Functional.call, Sequential.call)  # as their layers are
+    return all(type(layer).call in graphs or rows_independent(layer)
+               for layer in model._flatten_layers())

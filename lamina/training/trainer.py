@@ -1,10 +1,12 @@
-"""Trainer: compile / fit / evaluate / predict, mixed into Model.
+"""Trainer: compile / fit / evaluate / train_on_batch / test_on_batch, mixed into Model.
 
-During a call the model's state lives as arrays (see step_functions); it is written back
-into the Variables before any callback hook runs and when the call ends.
+Every batch goes through the model's `train_step` / `test_step` (Keras 3's JAX signatures;
+the defaults are below and a user may override them), run by an EpochRunner inside compiled
+loops. During a call the model's state lives as a TrainState of arrays; it is written back
+into the Variables before callback hooks run and when the call ends.
 """
 
-import math
+import itertools
 
 import jax
 import jax.numpy as jnp
@@ -12,16 +14,17 @@ import numpy as np
 
 from lamina import metrics as metrics_mod
 from lamina import optimizers as optimizers_mod
-from lamina.callbacks.callback import batch_hooks_read_state
 from lamina.callbacks.callback_list import CallbackList
 from lamina.core import tree
+from lamina.core.variable import raw_values
 from lamina.random.seed_generator import make_default_seed
 from lamina.training import data_adapter
 from lamina.training.compile_utils import (
-    CompileLoss, CompileMetrics, flatten_targets, output_structure_names)
+    CompileLoss, CompileMetrics, flatten_targets, is_sparse_loss, output_structure_names)
 from lamina.training.epoch_runner import EpochRunner, to_host_logs
 from lamina.training.predictor import Predictor
-from lamina.training.step_functions import StepFunctions, make_loop, pack_data
+from lamina.training.state_binding import StateBinding
+from lamina.training.training_setup import TrainingSetup
 from lamina.training.train_utils import (
     num_rows, overrides, should_validate, spec, structure_key, verbose_level)
 
@@ -34,7 +37,8 @@ class Trainer(Predictor):
         self.history = None
         self._compile_config = None
         self._jit_cache = {}
-        self._setup = None
+        self._training_setup = None
+        self._training_setup_key = None
 
     # -- compile -----------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -63,7 +67,8 @@ class Trainer(Predictor):
             "jit_compile": jit_compile}
         self.compiled = True
         self._jit_cache = {}
-        self._setup = None
+        self._training_setup = None
+        self._training_setup_key = None
 
     def _assert_compiled(self, what):
         if not self.compiled:
@@ -84,9 +89,13 @@ class Trainer(Predictor):
     def metrics_names(self):
         """Log names of `self.metrics` (a compiled metric of a multi-output model:
         "cls_accuracy"), in the order of evaluate()'s list."""
+        return _keras_order(self.metrics, self._log_names())
+
+    def _log_names(self):
+        """Log names of `self.metrics`, in that order (the order of fit's logs)."""
         compiled = getattr(self, "_compile_metrics", None)
         logs = {id(m): n for _, m, _, n in compiled.entries} if compiled is not None else {}
-        return _keras_order(self.metrics, [logs.get(id(m), m.name) for m in self.metrics])
+        return [logs.get(id(m), m.name) for m in self.metrics]
 
     @property
     def metrics_variables(self):
@@ -104,20 +113,16 @@ class Trainer(Predictor):
         train_step, as in Keras 3 on JAX); returns `get_metrics_result()`."""
         if getattr(self, "_compile_metrics", None) is not None:
             if not self._compile_metrics.built:
-                self._prepare(x, y)
+                self._prepare(x, y, sample_weight)
             self._compile_metrics.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
     def get_metrics_result(self):
         """{log name: result} of `self.metrics` (Python floats outside a trace)."""
-        compiled = getattr(self, "_compile_metrics", None)
-        names = {id(m): n for _, m, _, n in compiled.entries} if compiled is not None else {}
         out = {}
-        for metric in self.metrics:
+        for metric, name in zip(self.metrics, self._log_names()):
             result = metric.result()
-            if not isinstance(result, dict):
-                result = {names.get(id(metric), metric.name): result}
-            out.update(result)
+            out.update(result if isinstance(result, dict) else {name: result})
         if any(isinstance(v, jax.core.Tracer) for v in jax.tree_util.tree_leaves(out)):
             return out
         return to_host_logs(out)
@@ -131,30 +136,45 @@ class Trainer(Predictor):
             total = total + extra
         return total
 
-    # -- the steps, as Keras 3's JAX backend lets users override them -------------------
+    # -- the steps fit / evaluate / predict go through (Keras 3's JAX signatures) ----------
     def train_step(self, state, data):
         """One pure training step: `(state, data) -> (logs, new_state)`.
 
-        state: (trainable, non_trainable, optimizer, metrics) variable values, in the
+        state: `(trainable, non_trainable, optimizer, metrics)` variable values, in the
         orders of `trainable_variables`, `non_trainable_variables`, `optimizer.variables`
         and `metrics_variables`. data: `(x, y)` or `(x, y, sample_weight)`. Override it to
         customize `fit`, using `stateless_call`, `optimizer.stateless_apply` and
         `metric.stateless_update_state`; it runs inside the compiled loop.
         """
-        fns = self._setup[1]
-        new_state = fns.train_step(tuple(state), data_adapter.unpack_x_y_sample_weight(data))
-        return fns.logs(new_state[3]), new_state
+        setup = self._training_setup
+        tv, ntv, ov, mv = state
+        x, y, sw = data_adapter.unpack_x_y_sample_weight(data)
+        optimizer = self.optimizer
+
+        def loss_fn(tv):
+            y_pred, new_ntv, extra, masks = setup.forward(tv, ntv, x, True)
+            total, per_output = setup.loss(x, y, y_pred, sw, extra, masks)
+            scaled = optimizer.scale_loss(total) if hasattr(optimizer, "scale_loss") else total
+            return scaled, (total, y_pred, new_ntv, per_output, masks)
+
+        grads, (total, y_pred, new_ntv, per_output, masks) = jax.grad(loss_fn, has_aux=True)(tv)
+        new_tv, new_ov = optimizer.stateless_apply(ov, grads, tv)
+        new_mv = setup.update_metrics(mv, total, per_output, y, y_pred, sw, x, masks)
+        return setup.metric_logs(new_mv), (new_tv, new_ntv, new_ov, new_mv)
 
     def test_step(self, state, data):
         """One pure evaluation step: `(state, data) -> (logs, new_state)`, where state is
-        (trainable, non_trainable, metrics) variable values (see train_step)."""
-        fns = self._setup[1]
+        `(trainable, non_trainable, metrics)` variable values (see train_step)."""
+        setup = self._training_setup
         tv, ntv, mv = state
-        _, _, _, mv = fns.test_step((tv, ntv, [], mv), data_adapter.unpack_x_y_sample_weight(data))
-        return fns.logs(mv), (tv, ntv, mv)
+        x, y, sw = data_adapter.unpack_x_y_sample_weight(data)
+        y_pred, _, extra, masks = setup.forward(tv, ntv, x, False)
+        total, per_output = setup.loss(x, y, y_pred, sw, extra, masks)
+        new_mv = setup.update_metrics(mv, total, per_output, y, y_pred, sw, x, masks)
+        return setup.metric_logs(new_mv), (tv, ntv, new_mv)
 
     def predict_step(self, state, data):
-        """Outputs for one batch: state is (trainable, non_trainable) values, data `(x,)`."""
+        """Outputs for one batch: state is `(trainable, non_trainable)` values, data `(x,)`."""
         x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
         return self.stateless_call(state[0], state[1], x, training=False)[0]
 
@@ -175,18 +195,20 @@ class Trainer(Predictor):
         key = (structure_key(self), treedef, tuple((s.shape, s.dtype) for s in leaves))
         cache = self.__dict__.setdefault("_output_spec_cache", {})
         if key not in cache:
-            tv = [v._value for v in self.trainable_variables]
-            ntv = [v._value for v in self.non_trainable_variables]
+            tv = raw_values(self.trainable_variables)
+            ntv = raw_values(self.non_trainable_variables)
             cache[key] = jax.eval_shape(
                 lambda v: self.stateless_call(tv, ntv, v, training=False)[0], specs)
         return cache[key]
 
-    def _prepare(self, x, y):
-        """Build model, losses, metrics and optimizer for batches shaped like (x, y)."""
+    def _prepare(self, x, y, sample_weight=None):
+        """The TrainingSetup for batches shaped like (x, y): builds the model, the compiled
+        losses and metrics, and the optimizer (once; again after the model changed)."""
         self._ensure_built(x)
         key = (id(self.optimizer), structure_key(self))
-        if self._setup is not None and self._setup[0] == key:
-            return self._setup[1]
+        setup = self.__dict__.get("_training_setup")
+        if setup is not None and self._training_setup_key == key:
+            return setup
         y_pred_spec = self._outputspec(x)
         names = output_structure_names(self, y_pred_spec)
         pred_shapes = [tuple(s.shape) for s in flatten_targets(y_pred_spec, names, "predictions")]
@@ -207,6 +229,9 @@ class Trainer(Predictor):
                     metric.ensure_built(spec(true_flat[i]),
                                         jax.ShapeDtypeStruct(pred_shapes[i], "float32"))
         trainable = self.trainable_variables
+        if self.optimizer is None:
+            raise ValueError(f"Model '{self.name}' was compiled without an optimizer; pass "
+                             "compile(optimizer=...) to train it.")
         if not self.optimizer.built:
             self.optimizer.build(trainable)
         elif [id(v) for v in self.optimizer._trainable_variables] != [id(v) for v in trainable]:
@@ -215,69 +240,34 @@ class Trainer(Predictor):
                 "built (a layer was frozen or unfrozen, or layers were added). Call compile() "
                 "again before training.")
         trackers = [(self._loss_tracker, None)] + list(self._output_loss_trackers)
-        custom = overrides(self, "train_step") or overrides(self, "test_step")
-        if overrides(self, "metrics") or custom:
-            metric_objs = list(self.metrics)  # the order a user's train_step slices
-        else:
-            metric_objs = [t for t, _ in trackers] + (
-                self._compile_metrics.metrics if self._compile_metrics is not None else [])
-        metric_vars = [v for m in metric_objs for v in m.variables]
-        fns = StepFunctions(self, self._compile_loss, self._compile_metrics, trackers,
-                            metric_vars, trainable, self.non_trainable_variables,
-                            metric_objs=metric_objs, custom=custom)
-        self._setup = (key, fns)  # the default train_step, which a user's may call, reads it
-        if custom:
-            state = self._gather_state(fns)
-            for mode in ("train", "test"):
-                if overrides(self, mode + "_step"):
-                    fns.attach_step_logs(mode, state, pack_data((x, y, None)))
+        binding = StateBinding(trainable, self.non_trainable_variables,
+                               self.optimizer.variables, self.metrics_variables)
+        custom = {"train": overrides(self, "train_step"), "test": overrides(self, "test_step")}
+        setup = TrainingSetup(self, self._compile_loss, self._compile_metrics, trackers,
+                              binding, custom)
+        setup.set_example_batch(tuple(
+            None if a is None else tree.map_structure(spec, a) for a in (x, y, sample_weight)))
+        self._training_setup, self._training_setup_key = setup, key
         self._jit_cache = {}
-        return fns
+        return setup
 
-    def _gather_state(self, fns):
-        return ([v._value for v in fns.trainable_vars], [v._value for v in fns.non_trainable_vars],
-                [v._value for v in self.optimizer.variables], [v._value for v in fns.metric_vars])
-
-    def _write_state(self, fns, state):
-        groups = (fns.trainable_vars, fns.non_trainable_vars, self.optimizer.variables,
-                  fns.metric_vars)
-        for variables, values in zip(groups, state):
-            for var, value in zip(variables, values):
-                var._value = value
-
-    def _reset_metric_state(self, fns, state):
-        return (state[0], state[1], state[2], fns.reset_values())
-
-    def _runner(self, fns, mode):
-        if mode == "train":
-            step = fns.custom_train_step if overrides(self, "train_step") else fns.train_step
-            hooks = ("on_train_batch_begin", "on_train_batch_end")
-        else:
-            step = fns.custom_test_step if overrides(self, "test_step") else fns.test_step
-            hooks = ("on_test_batch_begin", "on_test_batch_end")
-        cache = self._jit_cache.setdefault(mode, {})
-        return EpochRunner(step, fns.logs_for(mode), cache, make_loop, hooks,
+    def _runner(self, setup, mode):
+        return EpochRunner(setup, mode, self._jit_cache.setdefault(mode, {}),
                            run_eagerly=self.run_eagerly,
-                           order=fns.log_names, gather=lambda: self._gather_state(fns))
+                           steps_per_execution=self.steps_per_execution)
 
-    def _chunk(self, data, every_batch, sparse, callbacks=None, mode="train"):
-        """Steps per compiled call. A batch hook that may read the model gets one step a
-        call (it sees the state after its batch); one reading only its logs gets them
-        stacked. A callback with `_steps_alignment = N` (e.g. a checkpoint every N
-        batches) gets chunk boundaries on multiples of N."""
-        if self.steps_per_execution != "auto":
-            chunk = self.steps_per_execution
-        elif every_batch and callbacks is not None and any(
-                batch_hooks_read_state(cb, mode) for cb in callbacks.callbacks):
-            return 1
-        else:
-            steps = data.steps if getattr(data, "steps", None) else 1
-            chunk = min(steps, 64) if every_batch else max(1, steps // 20) if sparse else steps
-        for cb in (callbacks.callbacks if callbacks is not None else []):
-            align = getattr(cb, "_steps_alignment", None)
-            if align:
-                chunk = math.gcd(chunk, int(align))
-        return chunk
+    def _run_epoch(self, runner, data, cbs, rng, what):
+        """One epoch of `runner`'s steps from the model's Variables, metrics reset first;
+        the state is back in the Variables at the end. Returns the epoch's logs."""
+        setup = runner.setup
+        state = setup.reset_metrics(setup.initial_state(runner.mode))
+        state, steps_run = runner.run(state, data, cbs, rng)
+        if steps_run == 0:
+            raise ValueError(f"{what}: the data produced no batches"
+                             + (" this epoch (an empty or exhausted generator)."
+                                if runner.mode == "train" else "."))
+        setup.binding.write(state)
+        return runner.logs(state)
 
     # -- fit -----------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -304,94 +294,72 @@ class Trainer(Predictor):
                     "(x_val, y_val, val_sample_weight).")
             val_data = data_adapter.make_data(vx, vy, vsw, validation_batch_size or batch_size,
                                               validation_steps, False, what="validation")
-        first_x, first_y = self._peek(data)
-        fns = self._prepare(first_x, first_y)
-        self._check_labels(data, first_x)
+        setup = self._prepare(*self._peek(data))
+        self._check_labels(data)
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=epochs, steps=getattr(data, "steps", None))
-        every, sparse = cbs.batch_consumers("train")
-        sparse = [c for c in sparse if getattr(c, "wants_batch_updates", lambda: True)()]
-        runner = self._runner(fns, "train")
+        runner = self._runner(setup, "train")
+        val_runner = self._runner(setup, "test")
         # One shuffle stream per epoch, derived from (fit seed, epoch): a run resumed at
         # epoch k (initial_epoch, BackupAndRestore) shuffles as the uninterrupted run did.
         fit_seed = make_default_seed()
-        sync = lambda s: self._write_state(fns, s)  # noqa: E731
         self.stop_training = False
-        self._in_fit = True
         self._initial_epoch = None
         logs = {}
         cbs.on_train_begin()
-        # Callbacks may have changed Variables (BackupAndRestore restores a backup) or the
-        # first epoch (model._initial_epoch): read both after on_train_begin.
+        # A callback may move the first epoch (BackupAndRestore restores a backup).
         if self._initial_epoch is not None:
             initial_epoch, self._initial_epoch = self._initial_epoch, None
-        state = self._gather_state(fns)
         try:
             for epoch in range(initial_epoch, epochs):
-                state = self._reset_metric_state(fns, state)
-                sync(state)
+                # As in Keras, metrics are reset before on_epoch_begin; a hook's changes to
+                # Variables (e.g. a scheduler's learning rate) are read after it.
+                setup.binding.write(setup.reset_metrics(setup.binding.read()))
                 cbs.on_epoch_begin(epoch)
-                state = self._gather_state(fns)  # e.g. a learning rate set by a scheduler
-                rng = np.random.default_rng([fit_seed, epoch])
-                state, steps_run = runner.run(state, data, cbs, bool(every), bool(sparse),
-                                              self._chunk(data, bool(every), bool(sparse), cbs), rng, sync)
-                if steps_run == 0:
-                    raise ValueError("fit(): the training data produced no batches this epoch "
-                                     "(an empty or exhausted generator).")
-                logs = to_host_logs(runner.logs_fn_jit()(state[3]) if not self.run_eagerly
-                                    else runner.logs_fn(state[3]), fns.log_names)
-                sync(state)
+                logs = self._run_epoch(runner, data, cbs, np.random.default_rng([fit_seed, epoch]),
+                                       "fit()")
                 if val_data is not None and should_validate(epoch, validation_freq):
-                    val_logs = self._evaluate_data(val_data, cbs, fns)
+                    val_logs = self._evaluate_data(val_runner, val_data, cbs)
                     logs.update({"val_" + k: v for k, v in val_logs.items()})
                 cbs.on_epoch_end(epoch, logs)
-                state = self._gather_state(fns)
                 if self.stop_training:
                     break
         except BaseException:
             # Interrupted (Ctrl-C, an error in a callback...): keep the weights of the last
-            # completed steps, as Keras does, instead of those from before the epoch.
-            if getattr(runner, "last_state", None) is not None:
-                sync(runner.last_state)
+            # finished step, as Keras does, instead of those from before the epoch.
+            if runner.last_state is not None:
+                setup.binding.write(runner.last_state)
             raise
-        finally:
-            self._in_fit = False
         if getattr(self.optimizer, "use_ema", False):
-            self.optimizer.finalize_variable_values(fns.trainable_vars)
+            self.optimizer.finalize_variable_values(setup.binding.variables.trainable)
         cbs.on_train_end(logs)
         return self.history
 
     def _peek(self, data):
-        """(x, y) of the first batch, to build the model and the compiled structures."""
+        """(x, y, sample_weight) of the first batch, to build the model and the compiled
+        structures."""
         if isinstance(data, data_adapter.ArrayData):
-            return data.x, data.y
+            return data.x, data.y, data.sample_weight
         if isinstance(data, data_adapter.IndexableData):
-            x, y, _ = data_adapter.unpack_x_y_sample_weight(data.source[0])
+            first = data.source[0]
+        elif hasattr(data.source, "__next__"):
+            first = next(data.source)
+            data.source = itertools.chain([first], data.source)
         else:
-            if hasattr(data.source, "__next__"):
-                first = next(data.source)
-                rest = data.source
-                import itertools
-
-                data.source = itertools.chain([first], rest)
-            else:
-                first = next(iter(data.source))
-            x, y, _ = data_adapter.unpack_x_y_sample_weight(first)
+            first = next(iter(data.source))
         conv = lambda a: None if a is None else data_adapter.standardize_arrays(a, "x")  # noqa: E731
-        return conv(x), conv(y)
+        return tuple(conv(a) for a in data_adapter.unpack_x_y_sample_weight(first))
 
-    def _check_labels(self, data, x):
+    def _check_labels(self, data):
         """Sparse crossentropy labels must lie in [0, classes): checked once on the host."""
         if self._compile_loss is None or not isinstance(data, data_adapter.ArrayData):
             return
-        from lamina.training.compile_utils import _is_sparse_loss
-
-        y_pred_spec = self._outputspec(x)
+        y_pred_spec = self._outputspec(data.x)
         names = self._compile_loss.output_names
         preds = flatten_targets(y_pred_spec, names, "predictions")
         targets = flatten_targets(data.y, names, "y")
         for name, loss, pred, t in zip(names, self._compile_loss.losses, preds, targets):
-            if loss is None or t is None or not _is_sparse_loss(loss):
+            if loss is None or t is None or not is_sparse_loss(loss):
                 continue
             t = np.asarray(t)
             classes = pred.shape[-1]
@@ -411,11 +379,10 @@ class Trainer(Predictor):
         verbose = verbose_level(verbose)
         data = data_adapter.make_data(x, y, sample_weight, batch_size, steps, False,
                                       what="evaluate")
-        first_x, first_y = self._peek(data)
-        fns = self._prepare(first_x, first_y)
+        setup = self._prepare(*self._peek(data))
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=getattr(data, "steps", None))
-        logs = self._evaluate_data(data, cbs, fns)
+        logs = self._evaluate_data(self._runner(setup, "test"), data, cbs)
         return logs if return_dict else self._logs_as_list(logs)
 
     def _logs_as_list(self, logs):
@@ -425,61 +392,46 @@ class Trainer(Predictor):
         values = [logs[k] for k in _keras_order(self.metrics, logs)]
         return values[0] if len(values) == 1 else values
 
-    def _evaluate_data(self, data, cbs, fns):
-        every, sparse = cbs.batch_consumers("test")
-        sparse = [c for c in sparse if getattr(c, "wants_batch_updates", lambda: True)()]
-        runner = self._runner(fns, "test")
+    def _evaluate_data(self, runner, data, cbs):
         if hasattr(data, "restart"):
             data.restart()
-        state = self._reset_metric_state(fns, self._gather_state(fns))
-        self._write_state(fns, state)  # as in Keras, model.metrics now hold this evaluation
+        setup = runner.setup
+        # As in Keras, model.metrics hold this evaluation from on_test_begin on, and the
+        # weights a hook puts in (SwapEMAWeights) are the ones evaluated.
+        setup.binding.write(setup.reset_metrics(setup.binding.current()))
         cbs.on_test_begin()
-        state = self._gather_state(fns)  # e.g. weights a callback swapped in (SwapEMAWeights)
-        rng = np.random.default_rng(0)
-        sync = lambda s: self._write_state(fns, s)  # noqa: E731
-        chunk = self._chunk(data, bool(every), bool(sparse), cbs, mode="test")
-        state, steps_run = runner.run(state, data, cbs, bool(every), bool(sparse), chunk, rng, sync)
-        if steps_run == 0:
-            raise ValueError("evaluate(): the data produced no batches.")
-        logs = to_host_logs(runner.logs_fn_jit()(state[3]) if not self.run_eagerly
-                            else runner.logs_fn(state[3]), fns.log_names)
-        sync(state)
+        logs = self._run_epoch(runner, data, cbs, np.random.default_rng(0), "evaluate()")
         cbs.on_test_end(logs)
         return logs
 
-    # -- predict -------------------------------------------------------------------------
     # -- single batches --------------------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on one batch; returns the loss and metrics for that batch."""
         self._assert_compiled("train_on_batch")
         data = data_adapter.ArrayData(x, y, sample_weight, batch_size=num_rows(x),
                                       class_weight=class_weight, what="train_on_batch")
-        fns = self._prepare(data.x, data.y)
-        state = self._reset_metric_state(fns, self._gather_state(fns))
-        step = self._runner(fns, "train")._jitted(("step",), lambda: jax.jit(fns.train_step)) \
-            if not self.run_eagerly else fns.train_step
-        state = step(state, (data.x, data.y, data.sample_weight))
-        self._write_state(fns, state)
-        return self._batch_result(fns, state, return_dict, "train")
+        return self._on_batch("train", data, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """The loss and metrics of one batch, without training."""
         self._assert_compiled("test_on_batch")
         data = data_adapter.ArrayData(x, y, sample_weight, batch_size=num_rows(x),
                                       what="test_on_batch")
-        fns = self._prepare(data.x, data.y)
-        state = self._reset_metric_state(fns, self._gather_state(fns))
-        step = self._runner(fns, "test")._jitted(("step",), lambda: jax.jit(fns.test_step)) \
-            if not self.run_eagerly else fns.test_step
+        return self._on_batch("test", data, return_dict)
+
+    def _on_batch(self, mode, data, return_dict):
+        setup = self._prepare(data.x, data.y, data.sample_weight)
+        runner = self._runner(setup, mode)
+        state = setup.reset_metrics(setup.initial_state(mode))
+        step = runner.step if self.run_eagerly else runner._jitted(
+            ("step",), lambda: jax.jit(runner.step))
         state = step(state, (data.x, data.y, data.sample_weight))
-        self._write_state(fns, state)
-        return self._batch_result(fns, state, return_dict, "test")
+        setup.binding.write(state)
+        logs = runner.logs(state)
+        return logs if return_dict else self._logs_as_list(logs)
 
     def predict_on_batch(self, x):
         return self.predict(x, batch_size=num_rows(x), verbose=0)
-
-    def _batch_result(self, fns, state, return_dict, mode):
-        logs = to_host_logs(fns.logs_for(mode)(state[3]), fns.log_names)
-        return logs if return_dict else self._logs_as_list(logs)
 
 
 def _keras_order(metrics, keys):

@@ -86,34 +86,3 @@ def test_batch_hooks_read_the_state_after_their_batch_like_keras(kind):
         _run(lib, _readers(lib, seen[lib])[kind], x, y, epochs=1)
     assert len(seen[lamina]) == 6
     np.testing.assert_allclose(seen[lamina], seen[keras], rtol=1e-5)
-
-
-def test_which_hooks_may_read_the_model():
-    import lamina
-    from lamina.callbacks.callback import batch_hooks_read_state
-
-    losses = []
-
-    class LossHistory(lamina.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.per_batch = []
-
-        def on_batch_end(self, batch, logs=None):
-            self.per_batch.append(logs.get("loss"))
-
-    class Helper(lamina.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            self._record(batch)
-
-        def _record(self, batch):
-            pass
-
-    reads = lambda cb: batch_hooks_read_state(cb, "train")  # noqa: E731
-    assert not reads(LossHistory())
-    assert not reads(lamina.callbacks.LambdaCallback(
-        on_batch_end=lambda batch, logs: losses.append(logs["loss"])))
-    assert reads(_readers(lamina, [])["weights"]) and reads(Helper())
-    model = None
-    assert reads(lamina.callbacks.LambdaCallback(
-        on_train_batch_end=lambda batch, logs: model.get_weights()))
-    assert not reads(lamina.callbacks.ProgbarLogger()) and not reads(lamina.callbacks.History())

@@ -1,0 +1,64 @@
+"""The compiled loops: many steps, or many prediction batches, in one jitted call over
+data that sits on the device."""
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from lamina.core import tree
+
+
+def gather_batch(data, perm, step, batch_size):
+    """Rows `perm[step*bs:(step+1)*bs]` of every array in `data` (on the device)."""
+    idx = lax.dynamic_slice_in_dim(perm, step * batch_size, batch_size)
+    # The permutation's indices are valid by construction: no out-of-bounds fill needed.
+    return tree.map_structure(
+        lambda a: None if a is None else a.at[idx].get(mode="promise_in_bounds",
+                                                       unique_indices=True), data)
+
+
+def make_loop(step_fn, logs_fn, batch_size, per_step_logs, max_steps):
+    """A jitted loop running `num_steps` steps from `start` over device-resident data.
+
+    `loop(state, data, perm, start, num_steps) -> (state, stacked_logs)`; start and
+    num_steps are traced, so one compilation serves every chunk. With `per_step_logs`
+    the logs after each step are stacked (max_steps rows), else None is returned.
+    """
+
+    def loop(state, data, perm, start, num_steps):
+        if per_step_logs:
+            shapes = jax.eval_shape(logs_fn, state)
+            buf = jax.tree_util.tree_map(
+                lambda s: jnp.zeros((max_steps,) + s.shape, s.dtype), shapes)
+        else:
+            buf = None
+
+        def body(i, carry):
+            state, buf = carry
+            batch = gather_batch(data, perm, start + i, batch_size)
+            state = step_fn(state, batch)
+            if per_step_logs:
+                logs = logs_fn(state)
+                buf = jax.tree_util.tree_map(lambda b, v: b.at[i].set(v), buf, logs)
+            return state, buf
+
+        return lax.fori_loop(0, num_steps, body, (state, buf))
+
+    return jax.jit(loop)
+
+
+def make_predict_loop(predict_fn, batch_size):
+    """`loop(tv, ntv, x, num_steps, out) -> out`: predictions of the first
+    `num_steps * batch_size` rows of device-resident `x`, written into `out`."""
+
+    def loop(tv, ntv, x, num_steps, out):
+        def body(i, out):
+            start = i * batch_size
+            xb = tree.map_structure(lambda a: lax.dynamic_slice_in_dim(a, start, batch_size), x)
+            y = predict_fn(tv, ntv, xb)
+            return jax.tree_util.tree_map(
+                lambda o, v: lax.dynamic_update_slice_in_dim(o, v.astype(o.dtype), start, 0), out, y)
+
+        return lax.fori_loop(0, num_steps, body, out)
+
+    return jax.jit(loop)
