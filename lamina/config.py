@@ -1,9 +1,12 @@
 """keras.config: global settings (floatx, epsilon, image data format, safe loading)."""
 
 from lamina.backend.config import (  # noqa: F401
+    disable_shape_bucketing,
+    enable_shape_bucketing,
     epsilon,
     floatx,
     image_data_format,
+    is_shape_bucketing_enabled,
     set_epsilon,
     set_floatx,
     set_image_data_format,

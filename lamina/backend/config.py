@@ -36,3 +36,24 @@ def set_image_data_format(value):
     if value not in ("channels_last", "channels_first"):
         raise ValueError(f"Unknown data_format {value!r}; expected 'channels_last' or 'channels_first'.")
     _IMAGE_DATA_FORMAT = value
+
+
+_SHAPE_BUCKETING = True
+
+
+def enable_shape_bucketing():
+    """Pad inference batches (`predict`, `predict_on_batch`, `model(x)`) of row-independent
+    models up to a few sizes (powers of two), so any number of request sizes costs a
+    bounded number of compilations. On by default."""
+    global _SHAPE_BUCKETING
+    _SHAPE_BUCKETING = True
+
+
+def disable_shape_bucketing():
+    """Compile inference for each distinct batch size instead (no padding)."""
+    global _SHAPE_BUCKETING
+    _SHAPE_BUCKETING = False
+
+
+def is_shape_bucketing_enabled():
+    return _SHAPE_BUCKETING

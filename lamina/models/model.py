@@ -4,11 +4,15 @@ Functional model; subclassing Model with `__init__` + `call` makes a subclassed 
 import jax
 import numpy as np
 
+from lamina.backend.config import is_shape_bucketing_enabled
+
 from lamina.core import call_context, tree
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer, structure_version, _has_keras_tensor
 from lamina.core.stateless_scope import in_stateless_scope
 from lamina.saving.model_saving import SavingMixin
+from lamina.training.shape_buckets import bucket_rows, pad_rows, take_rows
+from lamina.training.train_utils import structure_key
 from lamina.training.trainer import Trainer
 
 _JIT_FALLBACK_ERRORS = (
@@ -171,9 +175,15 @@ class Model(Trainer, SavingMixin, Layer):
         # jit converts NumPy arrays itself (cheaper than jnp.asarray); lists become arrays.
         inputs = tree.map_structure(
             lambda v: v if v is None or hasattr(v, "shape") else np.asarray(v), inputs)
+        n, rows = self._inference_bucket(inputs, training, extra_args)
         out, new_ntv, losses = fn([v._value for v in trainable],
                                   [v._value for v in non_trainable],
-                                  inputs, tuple(extra_args), training=training)
+                                  pad_rows(inputs, rows) if rows != n else inputs,
+                                  tuple(extra_args), training=training)
+        if rows != n:
+            if losses:  # added losses of the padded rows: compute them on the real ones
+                return self._compiled_call_unpadded(inputs, training, extra_args)
+            out = jax.tree_util.tree_map(jax.device_put, take_rows(out, n, rows))
         for var, value in zip(non_trainable, new_ntv):
             if value is not var._value:
                 var._value = value
@@ -181,6 +191,30 @@ class Model(Trainer, SavingMixin, Layer):
             self._keep_call_losses(losses, training)
         template = self.__dict__.get("_jit_out_template")
         return out if template is None else _in_order_of(template, out)
+
+    def _inference_bucket(self, inputs, training, extra_args):
+        """(rows, padded rows) of an inference call: padded up to a power of two when the
+        model's rows are independent (see training/shape_buckets.py), so calls of every
+        batch size share a few compilations."""
+        leaves = [a for a in tree.flatten(inputs) if a is not None]
+        if (training or extra_args or not leaves or not is_shape_bucketing_enabled()
+                or self.__dict__.get("_unpadded_calls")
+                or any(getattr(a, "ndim", 0) < 1 for a in leaves)):
+            return 0, 0
+        n = leaves[0].shape[0]
+        if n == 0 or any(a.shape[0] != n for a in leaves):
+            return 0, 0
+        key = structure_key(self)
+        cached = self.__dict__.get("_rows_independent")
+        if cached is None or cached[0] != key:
+            from lamina.training.predictor import _rows_independent
+
+            cached = self.__dict__["_rows_independent"] = (key, _rows_independent(self))
+        return (n, bucket_rows(n)) if cached[1] else (n, n)
+
+    def _compiled_call_unpadded(self, inputs, training, extra_args):
+        self.__dict__["_unpadded_calls"] = True
+        return self._compiled_call(inputs, training, extra_args)
 
     def _keep_call_losses(self, losses, training):
         """`add_loss` values of a jitted `model(x)`, put back on the layers that added them

@@ -48,17 +48,15 @@ def make_loop(step_fn, logs_fn, batch_size, per_step_logs, max_steps):
 
 
 def make_predict_loop(predict_fn, batch_size):
-    """`loop(tv, ntv, x, num_steps, out) -> out`: predictions of the first
-    `num_steps * batch_size` rows of device-resident `x`, written into `out`."""
+    """`loop(tv, ntv, x) -> outputs`: predictions of device-resident `x`, whose rows are a
+    whole number of batches, one batch after another in one compiled call."""
 
-    def loop(tv, ntv, x, num_steps, out):
-        def body(i, out):
-            start = i * batch_size
-            xb = tree.map_structure(lambda a: lax.dynamic_slice_in_dim(a, start, batch_size), x)
-            y = predict_fn(tv, ntv, xb)
-            return jax.tree_util.tree_map(
-                lambda o, v: lax.dynamic_update_slice_in_dim(o, v.astype(o.dtype), start, 0), out, y)
-
-        return lax.fori_loop(0, num_steps, body, out)
+    def loop(tv, ntv, x):
+        n = tree.flatten(x)[0].shape[0] // batch_size
+        batches = tree.map_structure(
+            lambda a: a.reshape((n, batch_size) + tuple(a.shape[1:])), x)
+        out = lax.map(lambda xb: predict_fn(tv, ntv, xb), batches)
+        return jax.tree_util.tree_map(
+            lambda o: o.reshape((n * batch_size,) + tuple(o.shape[2:])), out)
 
     return jax.jit(loop)

@@ -19,6 +19,7 @@ import numpy as np
 
 from lamina.backend import floatx
 from lamina.core import tree
+from lamina.training.argument_checks import check_loop_arguments
 
 
 def unpack_x_y_sample_weight(data):
@@ -323,6 +324,7 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffl
     validation is replayed after its first pass (see IterableData)."""
     if x is None:
         raise ValueError(f"{what}() needs input data `x`.")
+    check_loop_arguments(f"{what}()", batch_size, shuffle, steps)
     if hasattr(x, "__len__") and hasattr(x, "__getitem__") and not isinstance(
             x, (np.ndarray, list, tuple, dict, jax.Array)) and not _is_array(x) and \
             not hasattr(x, "to_numpy"):

@@ -217,7 +217,10 @@ class EpochRunner:
         else:
             batches = data.batches(rng)
         count = 0
+        check = self.setup.batch_check
         for batch in batches:
+            if check is not None:
+                check(batch, count)
             batch = tree.map_structure(_as_input, tuple(batch))
             state = self._one_step(state, callbacks, hooks, count, lambda s: step(s, batch))
             count += 1

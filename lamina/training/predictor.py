@@ -6,14 +6,16 @@ when every layer is row-independent.
 """
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
+from lamina.backend.config import is_shape_bucketing_enabled
 from lamina.callbacks.callback_list import CallbackList
 from lamina.core import tree
 from lamina.training import data_adapter
-from lamina.training.epoch_runner import device_data_limit
+from lamina.training.argument_checks import check_input_keys, check_numeric
 from lamina.training.compiled_loops import make_predict_loop
+from lamina.training.epoch_runner import device_data_limit
+from lamina.training.shape_buckets import bucket_rows, pad_rows, take_rows, windows
 from lamina.training.train_utils import structure_key, verbose_level
 
 
@@ -21,6 +23,8 @@ class Predictor:
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Outputs for `x` as NumPy arrays, in the model's output structure."""
         verbose = verbose_level(verbose)
+        self._check_inputs_numeric(x, "predict()")
+        check_input_keys(self, x, "predict()")
         if not callbacks and not verbose and steps is None and not self.run_eagerly_predict():
             small = self._predict_small(x, batch_size or 32)
             if small is not None:
@@ -62,6 +66,13 @@ class Predictor:
         cbs.on_predict_end()
         return result
 
+    def _check_inputs_numeric(self, x, what):
+        """String inputs only where the model declares string inputs (Input(dtype="string"))."""
+        inputs = getattr(self, "inputs", None) or []
+        if any(getattr(t, "dtype", None) == "string" for t in inputs):
+            return
+        check_numeric(x, "x", what)
+
     def _predict_small(self, x, batch_size):
         """One jitted call for in-memory inputs that fit in one batch (no callbacks, silent):
         the latency path of predict(one sample). None when `x` is not such an input."""
@@ -88,9 +99,12 @@ class Predictor:
             predict_fn = self._predict_fn()
             split = len(trainable)
             step = jax.jit(lambda values, v: predict_fn(values[:split], values[split:], v))
-            fast = (key, trainable + non_trainable, step)
+            fast = (key, trainable + non_trainable, step, _rows_independent(self))
             self.__dict__["_predict_fast"] = fast
-        out = fast[2]([v._value for v in fast[1]], x)
+        n = tree.flatten(x)[0].shape[0]
+        rows = bucket_rows(n) if fast[3] and is_shape_bucketing_enabled() else n
+        out = fast[2]([v._value for v in fast[1]], pad_rows(x, rows))
+        out = take_rows(out, n, rows) if rows != n else out
         return np.asarray(out) if isinstance(out, jax.Array) else \
             jax.tree_util.tree_map(np.asarray, out)
 
@@ -115,32 +129,40 @@ class Predictor:
         return self._cached(("fn", structure_key(self)), lambda: predict_fn)
 
     def _predict_arrays(self, data, tv, ntv, predict_fn, cbs):
+        """Predictions of in-memory arrays: full batches in compiled windows of 1..64
+        batches (a bounded number of compilations for any number of rows), then the
+        remaining rows in one call, padded up to a bucket size when rows are independent."""
         rows = min(data.num_samples, data.steps * data.batch_size)
         bs = data.batch_size
-        if _rows_independent(self):
+        independent = _rows_independent(self)
+        if independent:
             # Each row's output depends on that row only, so bigger compute batches give
             # the same predictions with better matmul efficiency.
             bs = max(bs, PREDICT_COMPUTE_BATCH)
         full = rows // bs
+        bucketing = is_shape_bucketing_enabled()
         x = data.x
-        pieces = []
-        if full:
-            xd = tree.map_structure(lambda a: jax.device_put(a[: full * bs]) if not isinstance(
-                a, jax.Array) else a[: full * bs], x)
-            spec = jax.eval_shape(predict_fn, tv, ntv, tree.map_structure(
-                lambda a: jax.ShapeDtypeStruct((bs,) + a.shape[1:], a.dtype), xd))
-            out = jax.tree_util.tree_map(lambda s: jnp.zeros((full * bs,) + s.shape[1:], s.dtype), spec)
+        pieces, start = [], 0
+        for window in (windows(full) if bucketing else [full] if full else []):
+            stop = start + window * bs
+            xw = tree.map_structure(lambda a: jax.device_put(a[start:stop]) if not isinstance(
+                a, jax.Array) else a[start:stop], x)
             loop = self._cached(("loop", bs, structure_key(self)),
                                 lambda: make_predict_loop(predict_fn, bs))
-            pieces.append(loop(tv, ntv, xd, np.int32(full), out))
-        if rows > full * bs:
-            tail = tree.map_structure(lambda a: a[full * bs: rows], x)
+            pieces.append(loop(tv, ntv, xw))
+            start = stop
+        if rows > start:
+            n = rows - start
+            padded = bucket_rows(n) if independent and bucketing else n
+            tail = pad_rows(tree.map_structure(lambda a: data_adapter.to_array(a[start:rows]), x),
+                            padded)
             step = self._cached("predict_step", lambda: jax.jit(predict_fn))
-            pieces.append(step(tv, ntv, tree.map_structure(data_adapter.to_array, tail)))
+            out = step(tv, ntv, tail)
+            pieces.append(take_rows(out, n, padded) if padded != n else out)
         cbs.on_predict_batch_end(data.steps - 1, {})
         if len(pieces) == 1:
             return jax.tree_util.tree_map(np.asarray, pieces[0])
-        return jax.tree_util.tree_map(lambda a, b: np.concatenate([np.asarray(a), np.asarray(b)]),
+        return jax.tree_util.tree_map(lambda *a: np.concatenate([np.asarray(p) for p in a]),
                                       *pieces)
 
 
@@ -157,3 +179,4 @@ def _rows_independent(model):
     graphs = (Functional.call, Sequential.call)  # as their layers are
     return all(type(layer).call in graphs or rows_independent(layer)
                for layer in model._flatten_layers())
+

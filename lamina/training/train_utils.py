@@ -22,11 +22,16 @@ def spec(a):
     return jax.ShapeDtypeStruct(np.shape(a), dtype_of(a))
 
 
-def num_rows(x):
+def num_rows(x, what="x"):
+    """Rows of the first array of `x` (a clear error for scalars and empty inputs)."""
     leaves = [l for l in tree.flatten(x) if l is not None]
     if not leaves:
-        raise ValueError("Expected at least one input array.")
-    return int(np.shape(leaves[0])[0])
+        raise ValueError(f"`{what}`: expected at least one input array.")
+    shape = np.shape(leaves[0])
+    if not shape:
+        raise ValueError(f"`{what}` must hold arrays with a batch dimension; got a scalar "
+                         f"{leaves[0]!r}.")
+    return int(shape[0])
 
 
 def structure_key(model):

@@ -19,8 +19,10 @@ from lamina.core import tree
 from lamina.core.variable import raw_values
 from lamina.random.seed_generator import make_default_seed
 from lamina.training import data_adapter
+from lamina.training.argument_checks import (
+    check_input_keys, check_loop_arguments, check_numeric, check_sparse_labels)
 from lamina.training.compile_utils import (
-    CompileLoss, CompileMetrics, flatten_targets, is_sparse_loss, output_structure_names)
+    CompileLoss, CompileMetrics, flatten_targets, output_structure_names)
 from lamina.training.epoch_runner import EpochRunner, to_host_logs
 from lamina.training.predictor import Predictor
 from lamina.training.state_binding import StateBinding
@@ -277,6 +279,7 @@ class Trainer(Predictor):
         """Train for `epochs` epochs; returns the History (see Keras's Model.fit)."""
         self._assert_compiled("fit")
         verbose = verbose_level(verbose)
+        check_loop_arguments("fit()", epochs=epochs)
         data = data_adapter.make_data(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
                                       class_weight, what="fit")
         val_data = None
@@ -294,8 +297,7 @@ class Trainer(Predictor):
                     "(x_val, y_val, val_sample_weight).")
             val_data = data_adapter.make_data(vx, vy, vsw, validation_batch_size or batch_size,
                                               validation_steps, False, what="validation")
-        setup = self._prepare(*self._peek(data))
-        self._check_labels(data)
+        setup = self._prepare_checked(data, "fit()")
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=epochs, steps=getattr(data, "steps", None))
         runner = self._runner(setup, "train")
@@ -342,34 +344,32 @@ class Trainer(Predictor):
             return data.x, data.y, data.sample_weight
         if isinstance(data, data_adapter.IndexableData):
             first = data.source[0]
-        elif hasattr(data.source, "__next__"):
-            first = next(data.source)
-            data.source = itertools.chain([first], data.source)
         else:
-            first = next(iter(data.source))
+            source = data.source if hasattr(data.source, "__next__") else iter(data.source)
+            first = next(source, _NOTHING)
+            if first is _NOTHING:
+                raise ValueError("The data produced no batches (an empty or exhausted "
+                                 "generator or iterable).")
+            if source is data.source:
+                data.source = itertools.chain([first], data.source)
         conv = lambda a: None if a is None else data_adapter.standardize_arrays(a, "x")  # noqa: E731
         return tuple(conv(a) for a in data_adapter.unpack_x_y_sample_weight(first))
 
-    def _check_labels(self, data):
-        """Sparse crossentropy labels must lie in [0, classes): checked once on the host."""
-        if self._compile_loss is None or not isinstance(data, data_adapter.ArrayData):
-            return
-        y_pred_spec = self._outputspec(data.x)
-        names = self._compile_loss.output_names
-        preds = flatten_targets(y_pred_spec, names, "predictions")
-        targets = flatten_targets(data.y, names, "y")
-        for name, loss, pred, t in zip(names, self._compile_loss.losses, preds, targets):
-            if loss is None or t is None or not is_sparse_loss(loss):
-                continue
-            t = np.asarray(t)
-            classes = pred.shape[-1]
-            ignore = getattr(loss, "ignore_class", None)
-            valid = t if ignore is None else t[t != ignore]
-            if valid.size and (valid.min() < 0 or valid.max() >= classes):
-                raise ValueError(
-                    f"Labels for output '{name}' must be integers in [0, {classes}) for "
-                    f"'{getattr(loss, 'name', loss)}' (the output has {classes} classes), but "
-                    f"they range over [{valid.min()}, {valid.max()}].")
+    def _prepare_checked(self, data, what):
+        """`_prepare` on the first batch of `data`, after checking what the model is fed;
+        in-memory labels are checked whole, other sources' batch by batch as they come."""
+        x, y, sw = self._peek(data)
+        check_input_keys(self, x, what)
+        self._check_inputs_numeric(x, what)
+        check_numeric(y, "y", what)
+        check_numeric(sw, "sample_weight", what)
+        setup = self._prepare(x, y, sw)
+        if isinstance(data, data_adapter.ArrayData):
+            check_sparse_labels(self._compile_loss, self._outputspec(data.x), data.y, what)
+        else:
+            setup.batch_check = lambda batch, index: check_sparse_labels(  # noqa: E731
+                self._compile_loss, self._outputspec(batch[0]), batch[1], what, index)
+        return setup
 
     # -- evaluate ------------------------------------------------------------------------
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
@@ -379,7 +379,7 @@ class Trainer(Predictor):
         verbose = verbose_level(verbose)
         data = data_adapter.make_data(x, y, sample_weight, batch_size, steps, False,
                                       what="evaluate")
-        setup = self._prepare(*self._peek(data))
+        setup = self._prepare_checked(data, "evaluate()")
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=getattr(data, "steps", None))
         logs = self._evaluate_data(self._runner(setup, "test"), data, cbs)
@@ -420,7 +420,12 @@ class Trainer(Predictor):
         return self._on_batch("test", data, return_dict)
 
     def _on_batch(self, mode, data, return_dict):
+        what = f"{mode}_on_batch()"
+        check_input_keys(self, data.x, what)
+        self._check_inputs_numeric(data.x, what)
+        check_numeric(data.y, "y", what)
         setup = self._prepare(data.x, data.y, data.sample_weight)
+        check_sparse_labels(self._compile_loss, self._outputspec(data.x), data.y, what)
         runner = self._runner(setup, mode)
         state = setup.reset_metrics(setup.initial_state(mode))
         step = runner.step if self.run_eagerly else runner._jitted(
@@ -431,7 +436,14 @@ class Trainer(Predictor):
         return logs if return_dict else self._logs_as_list(logs)
 
     def predict_on_batch(self, x):
-        return self.predict(x, batch_size=num_rows(x), verbose=0)
+        """Outputs for one batch `x` (NumPy arrays)."""
+        rows = num_rows(x)
+        if rows == 0:
+            raise ValueError("predict_on_batch() received an empty batch (0 samples).")
+        return self.predict(x, batch_size=rows, verbose=0)
+
+
+_NOTHING = object()
 
 
 def _keras_order(metrics, keys):

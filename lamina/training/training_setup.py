@@ -34,6 +34,8 @@ class TrainingSetup:
         self.custom_steps = custom_steps
         # Per mode: zeros shaped like a custom step's own logs (see _own_logs_template).
         self._logs_templates = {}
+        # `(batch, index) -> None`, raising on bad labels of a batch fed from the host.
+        self.batch_check = None
 
     @property
     def metric_vars(self):
