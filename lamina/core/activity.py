@@ -17,7 +17,7 @@ def config_entry(layer):
     """`{"activity_regularizer": config}` for a layer that has one, else `{}`."""
     if getattr(layer, "activity_regularizer", None) is None:
         return {}
-    from lamina.saving.serialization import serialize_keras_object
+    from lamina.core.serialization.serialization import serialize_keras_object
 
     return {"activity_regularizer": serialize_keras_object(layer.activity_regularizer)}
 

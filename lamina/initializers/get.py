@@ -32,7 +32,7 @@ def get(identifier):
         found = find_named("initializer", identifier, ALL)
         return found() if isinstance(found, type) else found
     if isinstance(identifier, dict):
-        from lamina.saving.deserialization import deserialize_keras_object
+        from lamina.core.serialization.deserialization import deserialize_keras_object
 
         return deserialize_keras_object(identifier, families=("initializers",))
     if isinstance(identifier, type) and issubclass(identifier, _init.Initializer):

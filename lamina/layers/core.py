@@ -137,7 +137,7 @@ class Lambda(Layer):
         return (batch,) + tuple(self._output_shape)
 
     def get_config(self):
-        from lamina.saving.lambda_serialization import serialize_function
+        from lamina.core.serialization.lambda_serialization import serialize_function
 
         config = super().get_config()
         config.update({"function": serialize_function(self.function), "arguments": self.arguments,
@@ -146,7 +146,7 @@ class Lambda(Layer):
 
     @classmethod
     def from_config(cls, config, safe_mode=None):
-        from lamina.saving.lambda_serialization import deserialize_function
+        from lamina.core.serialization.lambda_serialization import deserialize_function
 
         config = dict(config)
         config["function"] = deserialize_function(config["function"], safe_mode=safe_mode)

@@ -8,7 +8,8 @@ from lamina.core import call_context, tree
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer, structure_version, _has_keras_tensor
 from lamina.core.stateless_scope import in_stateless_scope
-from lamina.saving.model_saving import SavingMixin
+from lamina.core.serialization.deserialization import layer_from_config
+from lamina.models.model_saving import SavingMixin
 from lamina.training.trainer import Trainer
 
 _JIT_FALLBACK_ERRORS = (
@@ -34,6 +35,17 @@ class Model(Trainer, SavingMixin, Layer):
     `Model(inputs=..., outputs=...)` builds a functional model. A subclass defines its
     layers in `__init__` and the forward pass in `call(inputs, training=None)`.
     """
+
+    # Caches of the model and of its Trainer base (the trainer's names are listed here
+    # until trainer.py declares its own `_untracked`), never sublayers or weights.
+    _untracked = frozenset({
+        "_var_cache", "_traced", "_traced_view", "_trace_error", "_jit_forward",
+        "_jit_out_template", "_run_eagerly_call", "_jit_loss_owners",
+        "_setup", "_jit_cache", "_compile_config", "_predict_fast", "_output_spec_cache",
+        "_compile_loss", "_compile_metrics", "_output_loss_trackers", "_loss_tracker",
+        "optimizer", "history", "loss",
+    })
+    _init_keywords = ("name", "trainable", "dtype")  # what __init__ takes via **kwargs
 
     def __new__(cls, *args, **kwargs):
         if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
@@ -214,7 +226,7 @@ class Model(Trainer, SavingMixin, Layer):
             from lamina.models.functional import Functional
 
             return Functional.from_config(config, custom_objects=custom_objects)
-        return super().from_config(config)
+        return layer_from_config(cls, config, custom_objects)
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

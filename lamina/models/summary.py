@@ -76,7 +76,7 @@ def _row(cells, positions, print_fn):
 def _type_name(layer):
     """The class shown in parentheses; an op shows Keras's op class (`Multiply`, `Sum`)."""
     from lamina.core.op_layer import OpLayer
-    from lamina.saving.keras_ops import keras_class_name
+    from lamina.core.serialization.keras_ops import keras_class_name
 
     return keras_class_name(layer) if isinstance(layer, OpLayer) else type(layer).__name__
 

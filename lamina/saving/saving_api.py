@@ -11,13 +11,16 @@ import io
 import os
 
 from lamina.saving import archive
-from lamina.saving.atomic import atomic_write
-from lamina.saving.deserialization import deserialize_keras_object
-from lamina.saving.errors import InvalidFileError, SavingError
-from lamina.saving.object_registration import CustomObjectScope
-from lamina.saving.safe_mode import SafeModeScope
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.atomic_file import atomic_write
+from lamina.core.serialization.deserialization import deserialize_keras_object
+from lamina.core.serialization.errors import InvalidFileError, SavingError
+from lamina.core.serialization.object_registration import CustomObjectScope
+from lamina.core.serialization.safe_mode import SafeModeScope
+from lamina.core.serialization.serialization import serialize_keras_object
+from lamina.models.model_saving import use_saving_functions
+from lamina.saving.json_api import model_from_json, model_to_json
 from lamina.saving.weights_io import read_weights, write_weights
+from lamina.version import __version__
 
 # The Keras 3 release whose file format lamina's files were checked against.
 KERAS_FORMAT_VERSION = "3.15.1"
@@ -132,7 +135,6 @@ def save_model(model, filepath, overwrite=True, zipped=True):
         raise ValueError("lamina writes only zipped `.keras` archives (zipped=True).")
     _check_keras_path(filepath, ".keras", "save a model")
     config = serialize_model(model)
-    from lamina import __version__
 
     metadata = {"keras_version": KERAS_FORMAT_VERSION, "lamina_version": __version__,
                 "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
@@ -220,3 +222,8 @@ def load_weights(model, filepath, skip_mismatch=False):
     except Exception as e:
         raise InvalidFileError(f"{where}: could not load the weights: "
                                f"{type(e).__name__}: {e}") from e
+
+
+use_saving_functions(save_model=save_model, load_model=load_model, save_weights=save_weights,
+                     load_weights=load_weights, model_to_json=model_to_json,
+                     model_from_json=model_from_json)
