@@ -446,7 +446,8 @@ class Layer:
                 elif outer is None and call_context.current_collector() is None:
                     self._clear_losses()
                 self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
-                outputs = self.call(*args, **kwargs)
+                with jax.named_scope(self.name):  # names the layer's ops in HLO and profiles
+                    outputs = self.call(*args, **kwargs)
                 if self.activity_regularizer is not None and self._regularizes_outputs:
                     activity.add_activity_loss(self, outputs)
                 return outputs
