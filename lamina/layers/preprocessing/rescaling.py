@@ -4,6 +4,7 @@ import jax.numpy as jnp
 
 from lamina.backend.config import image_data_format
 from lamina.core.layer import Layer
+from lamina.core.serialization.deserialization import deserialize_keras_object
 from lamina.core.serialization.serialization import serialize_keras_object
 
 
@@ -36,8 +37,6 @@ class Rescaling(Layer):
 
     @classmethod
     def from_config(cls, config):
-        from lamina.core.serialization.deserialization import deserialize_keras_object
-
         config = dict(config)
         for key in ("scale", "offset"):
             if isinstance(config.get(key), dict):
