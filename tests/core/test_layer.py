@@ -344,3 +344,27 @@ def test_each_layer_call_is_a_named_scope_in_the_compiled_program():
     np.testing.assert_allclose(np.asarray(model(np.ones((2, 3), "float32"))),
                                np.asarray(step(trainable, np.ones((2, 3), "float32"))),
                                rtol=1e-6)
+
+
+def test_a_class_declares_its_own_untracked_attributes():
+    """Bookkeeping attributes are named by the class that keeps them; core lists only its own."""
+
+    class Cached(layers.Layer):
+        _untracked = frozenset({"_cache"})
+
+        def __init__(self):
+            super().__init__()
+            self.inner = layers.Dense(2)
+            self._cache = [keras.Variable(np.zeros(3)), layers.Dense(5)]
+            self.kept = [keras.Variable(np.ones(1))]
+
+    class MoreCached(Cached):
+        _untracked = frozenset({"_more"})
+
+    layer = Cached()
+    assert layer._layers == [layer.inner]
+    assert [v.shape for v in layer.weights] == [(1,)]  # `kept` is a weight, `_cache` is not
+    assert {"_cache", "_inbound_nodes"} <= Cached._untracked_attributes
+    assert {"_cache", "_more"} <= MoreCached._untracked_attributes
+    assert "_cache" not in layers.Layer._untracked_attributes
+    assert "optimizer" in keras.Model._untracked_attributes  # Model declares its own
