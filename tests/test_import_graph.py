@@ -10,7 +10,8 @@ longest prefix decides):
     ops                       keras.ops over jax
     random                    seeds and random ops
     activations, initializers, regularizers, constraints
-    core.layer ...            Layer and what builds on it (add_weight takes the above)
+    core.layer, op_layer,     Layer and what builds on it (add_weight takes the above)
+    activity, masking
     layers
     losses < metrics          (metrics wrap losses)
     optimizers
@@ -26,8 +27,6 @@ import os
 import pathlib
 import subprocess
 import sys
-
-import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "lamina"
