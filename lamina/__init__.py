@@ -26,5 +26,4 @@ from lamina.layers.input_layer import Input
 from lamina.models.functional import Functional
 from lamina.models.model import Model
 from lamina.models.sequential import Sequential
-
-__version__ = "0.1.0"
+from lamina.version import __version__

@@ -11,7 +11,7 @@ from lamina.backend.config import (  # noqa: F401
     set_floatx,
     set_image_data_format,
 )
-from lamina.saving.safe_mode import enable_unsafe_deserialization  # noqa: F401
+from lamina.core.serialization.safe_mode import enable_unsafe_deserialization  # noqa: F401
 
 
 def backend():

@@ -1,12 +1,16 @@
 """Resolve an activation from a name, None (linear) or a callable."""
 
-from lamina.core.lookup import find_named
 from lamina.activations import activations as _act
+from lamina.core.lookup import find_named
+from lamina.core.serialization.deserialization import deserialize_keras_object
+from lamina.core.serialization.serialization import register_named_functions, \
+    serialize_keras_object
 
 ALL = {name: getattr(_act, name) for name in (
     "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "sigmoid", "hard_sigmoid", "hard_silu",
     "hard_swish", "silu", "swish", "softmax", "log_softmax", "softplus", "softsign", "tanh",
     "exponential", "mish", "linear")}
+register_named_functions(ALL)
 
 
 def get(identifier):
@@ -18,8 +22,6 @@ def get(identifier):
         return find_named("activation function", identifier, ALL)
     if isinstance(identifier, dict):
         if identifier.get("class_name") in ("function", "__lambda__"):
-            from lamina.saving.deserialization import deserialize_keras_object
-
             return deserialize_keras_object(identifier)
         inner = identifier.get("config")
         return get((inner.get("name") if isinstance(inner, dict) else None)
@@ -35,6 +37,4 @@ def serialize(activation):
     for name, fn in ALL.items():
         if fn is activation:
             return "swish" if name == "silu" else name
-    from lamina.saving.serialization import serialize_keras_object
-
     return serialize_keras_object(activation)

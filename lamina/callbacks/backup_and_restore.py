@@ -105,7 +105,7 @@ class BackupAndRestore(Callback):
         return [v for v in self.model.variables if id(v) not in saved]
 
     def _save(self, epoch, batch):
-        from lamina.saving.atomic import atomic_write
+        from lamina.core.serialization.atomic_file import atomic_write
 
         weights = io.BytesIO()
         self.model.save_weights(weights)

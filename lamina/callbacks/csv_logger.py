@@ -58,7 +58,7 @@ class CSVLogger(Callback):
             if not self._kept.split("\n", 1)[0]:
                 writer.writerow(["epoch"] + self.keys)
         writer.writerow([epoch] + [_cell(logs.get(k, "NA")) for k in self.keys])
-        from lamina.saving.atomic import atomic_write
+        from lamina.core.serialization.atomic_file import atomic_write
 
         with atomic_write(self.filename) as f:
             f.write((self._kept + self._rows.getvalue()).encode("utf-8"))

@@ -132,7 +132,7 @@ class ModelCheckpoint(MonitorCallback):
         elif filepath.endswith(".keras"):
             self.model.save(filepath, overwrite=True)
         else:  # a bare path, as in the note: a .keras archive under exactly that name
-            from lamina.saving.atomic import atomic_write
+            from lamina.core.serialization.atomic_file import atomic_write
 
             with atomic_write(filepath) as f:
                 self.model.save(f)

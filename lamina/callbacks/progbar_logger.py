@@ -1,7 +1,7 @@
 """ProgbarLogger: prints the progress bar and the epoch's metrics."""
 
 from lamina.callbacks.callback import Callback
-from lamina.utils.progbar import Progbar
+from lamina.callbacks.progbar import Progbar
 
 
 class ProgbarLogger(Callback):
@@ -26,7 +26,7 @@ class ProgbarLogger(Callback):
 
     def wants_batch_updates(self):
         """Only a bar redrawn in a terminal needs logs during the epoch."""
-        from lamina.utils.progbar import _is_interactive
+        from lamina.callbacks.progbar import _is_interactive
 
         return self.verbose == 1 and _is_interactive()
 

@@ -2,6 +2,7 @@
 `activity_regularizer` (a base `Layer` argument, as in Keras 3)."""
 
 from lamina.core import tree
+from lamina.core.serialization.serialization import serialize_keras_object
 
 
 def get_regularizer(identifier):
@@ -17,7 +18,6 @@ def config_entry(layer):
     """`{"activity_regularizer": config}` for a layer that has one, else `{}`."""
     if getattr(layer, "activity_regularizer", None) is None:
         return {}
-    from lamina.saving.serialization import serialize_keras_object
 
     return {"activity_regularizer": serialize_keras_object(layer.activity_regularizer)}
 

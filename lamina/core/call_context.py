@@ -1,5 +1,6 @@
 """Thread-local context of the current layer call: the `training` flag that outer
-layers pass down to inner ones, and the losses layers add while being called."""
+layers pass down to inner ones; and the collectors of the losses layers add while a
+model is called statelessly."""
 
 import threading
 
@@ -9,7 +10,6 @@ _local = threading.local()
 class CallContext:
     def __init__(self, training=None):
         self.training = training
-        self.losses = []
 
 
 def current():

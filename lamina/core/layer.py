@@ -17,6 +17,7 @@ from lamina.core.build_wrapper import marking_built
 from lamina.core.input_spec import assert_input_compatibility
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.node import Node
+from lamina.core.serialization.deserialization import plain_from_config
 from lamina.core.stateless_scope import StatelessScope
 from lamina.core.symbolic import (  # noqa: F401 (re-exported)
     _has_keras_tensor,
@@ -27,17 +28,6 @@ from lamina.core.symbolic import (  # noqa: F401 (re-exported)
     shape_structure,
 )
 from lamina.core.variable import Variable
-
-# Attributes holding bookkeeping, never sublayers or weights of their own.
-_UNTRACKED = frozenset({
-    "_inbound_nodes", "_outbound_nodes", "_init_args", "_own_trainable", "_own_non_trainable",
-    "_losses", "_call_sig", "_captured_variables", "input_spec", "_build_shapes", "_functional", "_var_cache",
-    "_traced", "_traced_view", "_jit_forward", "_setup", "_jit_cache", "_compile_config",
-    "_predict_fast", "_output_spec_cache", "_jit_out_template", "_run_eagerly_call",
-    "_compile_loss", "_compile_metrics", "_output_loss_trackers", "_loss_tracker", "optimizer",
-    "history", "loss", "_jit_loss_owners",
-})
-
 
 # Bumped whenever any layer gains a sublayer or variable or changes `trainable`, so models
 # can cache their variable lists between such changes.
@@ -76,8 +66,21 @@ class Layer:
 
     _regularizes_outputs = True  # activity_regularizer applies to the outputs of `call`
 
+    # Attributes a class uses for bookkeeping, never for sublayers or weights of its own:
+    # each class (or mixin) names its own in `_untracked`; `_untracked_attributes` is the
+    # union over a class's bases, so core never lists a subclass's names.
+    _untracked = frozenset({
+        "_inbound_nodes", "_outbound_nodes", "_init_args", "_own_trainable",
+        "_own_non_trainable", "_losses", "_call_sig", "_captured_variables", "input_spec",
+        "_build_shapes",
+    })
+    _untracked_attributes = _untracked
+    _init_keywords = ("dynamic", "input_dtype")  # what __init__ takes via **kwargs (Keras's)
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        cls._untracked_attributes = frozenset().union(
+            *(klass.__dict__.get("_untracked", ()) for klass in cls.__mro__))
         if "build" in cls.__dict__ and not getattr(cls.__dict__["build"], "_marks_built", False):
             cls.build = marking_built(cls.__dict__["build"])
 
@@ -122,7 +125,8 @@ class Layer:
         self._batch_size_arg = batch_size
 
     def __setattr__(self, name, value):
-        if name == "_trainable" or (name not in _UNTRACKED and _holds_state(value)):
+        if name == "_trainable" or (name not in self._untracked_attributes and
+                                    _holds_state(value)):
             _bump_structure()
         object.__setattr__(self, name, value)
 
@@ -198,8 +202,9 @@ class Layer:
                 for item in value.values():
                     visit(item, depth + 1)
 
+        untracked = self._untracked_attributes
         for key, value in self.__dict__.items():
-            if key not in _UNTRACKED:
+            if key not in untracked:
                 visit(value)
         return layers, variables, seeds
 
@@ -441,7 +446,8 @@ class Layer:
                 elif outer is None and call_context.current_collector() is None:
                     self._clear_losses()
                 self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
-                outputs = self.call(*args, **kwargs)
+                with jax.named_scope(self.name):  # names the layer's ops in HLO and profiles
+                    outputs = self.call(*args, **kwargs)
                 if self.activity_regularizer is not None and self._regularizes_outputs:
                     activity.add_activity_loss(self, outputs)
                 return outputs
@@ -561,6 +567,7 @@ class Layer:
         return config
 
     @classmethod
+    @plain_from_config
     def from_config(cls, config):
         config = dict(config)
         return cls(**config)

@@ -2,6 +2,9 @@
 
 import difflib
 
+from lamina.core.serialization.deserialization import deserialize_keras_object
+from lamina.core.serialization.object_registration import get_registered_object
+
 
 def unknown_name_error(kind, name, candidates):
     """ValueError("Unknown <kind> 'x'. Did you mean: 'y'?") with up to three close matches."""
@@ -19,7 +22,6 @@ def find_named(kind, name, table):
     `load_model(custom_objects=...)` or `register_keras_serializable`), else the error."""
     if name in table:
         return table[name]
-    from lamina.saving.object_registration import get_registered_object
 
     found = get_registered_object(name)
     if found is None:
@@ -41,8 +43,6 @@ def get_object(identifier, table, kind, family):
     if isinstance(identifier, str):
         return _instance(find_named(kind, identifier, table))
     if isinstance(identifier, dict):
-        from lamina.saving.deserialization import deserialize_keras_object
-
         return deserialize_keras_object(identifier, families=(family,))
     if callable(identifier):
         return identifier

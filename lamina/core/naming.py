@@ -5,6 +5,8 @@ import contextlib
 import re
 import threading
 
+from lamina.backend.session import on_clear_session
+
 _counts = collections.defaultdict(int)
 _local = threading.local()
 
@@ -23,6 +25,7 @@ def auto_name(prefix):
     return prefix if count == 0 else f"{prefix}_{count}"
 
 
+@on_clear_session
 def reset_names():
     _counts.clear()
 

@@ -2,6 +2,8 @@
 
 from lamina.core import naming, tree
 from lamina.core.layer import Layer
+from lamina.core.serialization.deserialization import builtin_function
+from lamina.core.serialization.errors import UnknownObjectError
 from lamina.core.variable import Variable
 
 
@@ -30,3 +32,24 @@ class OpLayer(Layer):
 
     def get_config(self):
         return {"name": self.name, "function": self.fn.__name__}
+
+    @classmethod
+    def from_config(cls, config):
+        """The op is found by name among lamina.ops (never imported from elsewhere)."""
+        fn = builtin_function("ops", config.get("function"), "op", "lamina.ops")
+        return cls(fn, name=config.get("name"))
+
+    @classmethod
+    def from_keras_op_config(cls, config):
+        """An OpLayer for an op Keras recorded in a functional graph, e.g.
+        `{"module": "keras.src.ops.numpy", "class_name": "Sum", "config": {"name", "axis"}}`:
+        lamina.ops.sum, with the op's attributes passed as keyword arguments of each call."""
+        inner = config.get("config") or {}
+        fn = builtin_function("ops", naming.to_snake_case(str(config.get("class_name"))), "op",
+                              config.get("module"))
+        if not isinstance(inner, dict):
+            raise UnknownObjectError(f"Invalid config of the op {config.get('class_name')!r}: "
+                                     f"{inner!r}")
+        layer = cls(fn, name=inner.get("name"))
+        layer.__dict__["_keras_op_kwargs"] = {k: v for k, v in inner.items() if k != "name"}
+        return layer

@@ -31,12 +31,11 @@ class StatelessScope:
     """Map variables to values for the duration of a `with` block.
 
     Args:
-        state_mapping: iterable of `(variable, value)` pairs (or a dict).
-        collect_only: when True, unmapped variables read their own value and
-            assignments to them are recorded too (used for shape inference).
+        state_mapping: iterable of `(variable, value)` pairs (or a dict). Unmapped
+            variables read their own value; assignments to any variable are recorded.
     """
 
-    def __init__(self, state_mapping=(), collect_only=True):
+    def __init__(self, state_mapping=()):
         if isinstance(state_mapping, dict):
             state_mapping = state_mapping.items()
         self._values = {}
@@ -45,7 +44,6 @@ class StatelessScope:
             self._values[id(var)] = value
             self._vars[id(var)] = var
         self._assigned = {}
-        self.collect_only = collect_only
 
     def __enter__(self):
         _stack().append(self)

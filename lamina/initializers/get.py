@@ -2,6 +2,7 @@
 
 from lamina.core.lookup import find_named
 from lamina.core.naming import to_snake_case
+from lamina.core.serialization.deserialization import deserialize_keras_object
 from lamina.initializers import initializers as _init
 
 _CLASSES = [
@@ -32,8 +33,6 @@ def get(identifier):
         found = find_named("initializer", identifier, ALL)
         return found() if isinstance(found, type) else found
     if isinstance(identifier, dict):
-        from lamina.saving.deserialization import deserialize_keras_object
-
         return deserialize_keras_object(identifier, families=("initializers",))
     if isinstance(identifier, type) and issubclass(identifier, _init.Initializer):
         return identifier()

@@ -85,8 +85,10 @@ from lamina.layers.cropping import Cropping1D, Cropping2D, Cropping3D
 from lamina.layers.depthwise_conv import (
     DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D)
 from lamina.layers.padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
-from lamina.layers.normalization_extra import GroupNormalization, UnitNormalization
-from lamina.layers.regularization_extra import ActivityRegularization, AlphaDropout
+from lamina.layers.group_normalization import GroupNormalization
+from lamina.layers.unit_normalization import UnitNormalization
+from lamina.layers.activity_regularization import ActivityRegularization
+from lamina.layers.alpha_dropout import AlphaDropout
 from lamina.layers.upsampling import UpSampling1D, UpSampling2D, UpSampling3D
 from lamina.layers.layer_serialization import deserialize, serialize
 

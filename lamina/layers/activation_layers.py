@@ -11,7 +11,7 @@ import jax.numpy as jnp
 from lamina import activations, constraints, initializers, regularizers
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 
 class _Elementwise(Layer):

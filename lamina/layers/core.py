@@ -5,6 +5,7 @@ import jax.numpy as jnp
 from lamina import activations
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
+from lamina.core.serialization.lambda_serialization import deserialize_function, serialize_function
 from lamina.layers.dense_matmul import dense_matmul
 from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
 
@@ -137,8 +138,6 @@ class Lambda(Layer):
         return (batch,) + tuple(self._output_shape)
 
     def get_config(self):
-        from lamina.saving.lambda_serialization import serialize_function
-
         config = super().get_config()
         config.update({"function": serialize_function(self.function), "arguments": self.arguments,
                        "output_shape": self._output_shape if not callable(self._output_shape) else None})
@@ -146,8 +145,6 @@ class Lambda(Layer):
 
     @classmethod
     def from_config(cls, config, safe_mode=None):
-        from lamina.saving.lambda_serialization import deserialize_function
-
         config = dict(config)
         config["function"] = deserialize_function(config["function"], safe_mode=safe_mode)
         return cls(**config)

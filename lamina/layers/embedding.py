@@ -4,7 +4,7 @@ import jax.numpy as jnp
 
 from lamina import constraints, initializers, regularizers
 from lamina.core.layer import Layer
-from lamina.saving.serialization import serialize_keras_object as _ser
+from lamina.core.serialization.serialization import serialize_keras_object as _ser
 
 
 class Embedding(Layer):

@@ -3,7 +3,7 @@
 written back to configs."""
 
 from lamina import constraints, initializers, regularizers
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 _GETTERS = {"initializer": initializers.get, "regularizer": regularizers.get,
             "constraint": constraints.get}

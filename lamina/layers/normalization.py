@@ -1,4 +1,5 @@
-"""Normalization layers: BatchNormalization, LayerNormalization."""
+"""Normalization layers: BatchNormalization, LayerNormalization, RMSNormalization; the
+helpers the other normalization layers share."""
 
 import jax.numpy as jnp
 
@@ -6,13 +7,21 @@ from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
 from lamina.layers.kernel_options import options_config, set_options
 
-_GAMMA_BETA = ("beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer",
-               "beta_constraint", "gamma_constraint")
+GAMMA_BETA_OPTIONS = ("beta_initializer", "gamma_initializer", "beta_regularizer",
+                      "gamma_regularizer", "beta_constraint", "gamma_constraint")
 
 
 def _axes(axis, ndim):
     axis = [axis] if isinstance(axis, int) else list(axis)
     return sorted(a % ndim for a in axis)
+
+
+def axes_in_range(layer, axes, ndim):
+    """`axes` (ints, negative allowed) as sorted non-negative axes of an ndim-D input."""
+    if any(not -ndim <= a < ndim for a in axes):
+        raise ValueError(f"{type(layer).__name__} '{layer.name}': axis {axes} is out of "
+                         f"range for {ndim}-D inputs.")
+    return sorted(a % ndim for a in axes)
 
 
 class BatchNormalization(Layer):
@@ -96,7 +105,7 @@ class BatchNormalization(Layer):
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
                 "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
-                **options_config(self, _GAMMA_BETA + ("moving_mean_initializer",
+                **options_config(self, GAMMA_BETA_OPTIONS + ("moving_mean_initializer",
                                                       "moving_variance_initializer")),
                 "synchronized": self.synchronized}
 
@@ -168,7 +177,7 @@ class LayerNormalization(Layer):
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale, "rms_scaling": self.rms_scaling,
-                **options_config(self, _GAMMA_BETA)}
+                **options_config(self, GAMMA_BETA_OPTIONS)}
 
 
 class RMSNormalization(Layer):

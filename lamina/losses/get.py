@@ -6,8 +6,8 @@ import inspect
 from lamina.core.lookup import unknown_name_error
 from lamina.losses import hinge, overlap, probabilistic, regression
 from lamina.losses.loss import Loss, LossFunctionWrapper
-from lamina.saving.object_registration import get_registered_object
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.object_registration import get_registered_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 _CLASSES = [
     Loss, LossFunctionWrapper,

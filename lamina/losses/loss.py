@@ -11,7 +11,7 @@ import numpy as np
 from lamina.backend.dtypes import standardize_dtype
 from lamina.core import naming, tree
 from lamina.losses.utils import align_ranks, divide_no_nan, to_float
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 

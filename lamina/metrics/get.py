@@ -18,7 +18,7 @@ from lamina.metrics import (
     regression_metrics,
 )
 from lamina.metrics.metric import Metric
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 
 def _public_classes(module):

@@ -15,9 +15,11 @@ import inspect
 from lamina.core import tree
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.op_layer import OpLayer
-from lamina.saving.errors import SavingError
-from lamina.saving.keras_ops import keras_op_call
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.deserialization import deserialize_keras_object
+from lamina.core.serialization.errors import SavingError
+from lamina.core.serialization.keras_ops import keras_op_call
+from lamina.core.serialization.serialization import serialize_keras_object
+from lamina.layers.layer_serialization import deserialize_layer
 
 
 def _history_ref(tensor, node_map):
@@ -108,8 +110,6 @@ def _accepts(layer, key):
 def functional_from_config(cls, config, custom_objects=None):
     """Rebuild a functional model: create each layer, then replay its recorded calls in an
     order where every argument tensor already exists."""
-    from lamina.saving.deserialization import deserialize_keras_object, deserialize_layer
-
     entries = config.get("layers")
     if not isinstance(entries, list):
         raise SavingError("Invalid functional config: 'layers' must be a list.")

@@ -10,7 +10,8 @@ from lamina.core import call_context, tree
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer, structure_version, _has_keras_tensor
 from lamina.core.stateless_scope import in_stateless_scope
-from lamina.saving.model_saving import SavingMixin
+from lamina.core.serialization.deserialization import layer_from_config
+from lamina.models.model_saving import SavingMixin
 from lamina.training.shape_buckets import bucket_rows, pad_rows, take_rows
 from lamina.training.train_utils import structure_key
 from lamina.training.trainer import Trainer
@@ -38,6 +39,14 @@ class Model(Trainer, SavingMixin, Layer):
     `Model(inputs=..., outputs=...)` builds a functional model. A subclass defines its
     layers in `__init__` and the forward pass in `call(inputs, training=None)`.
     """
+
+    # Caches of the model, never sublayers or weights (Trainer and Predictor list theirs).
+    _untracked = frozenset({
+        "_var_cache", "_traced", "_traced_view", "_trace_error", "_jit_forward",
+        "_jit_out_template", "_run_eagerly_call", "_jit_loss_owners", "_rows_independent",
+        "_unpadded_calls",
+    })
+    _init_keywords = ("name", "trainable", "dtype")  # what __init__ takes via **kwargs
 
     def __new__(cls, *args, **kwargs):
         if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
@@ -248,7 +257,7 @@ class Model(Trainer, SavingMixin, Layer):
             from lamina.models.functional import Functional
 
             return Functional.from_config(config, custom_objects=custom_objects)
-        return super().from_config(config)
+        return layer_from_config(cls, config, custom_objects)
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

@@ -3,7 +3,9 @@
 from lamina.core import masking
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer
+from lamina.core.serialization.serialization import serialize_keras_object
 from lamina.layers.input_layer import InputLayer
+from lamina.layers.layer_serialization import deserialize_layer
 from lamina.models.model import Model
 
 
@@ -14,6 +16,7 @@ class Sequential(Model):
     layer, `build(input_shape)` or the first call) it is a functional graph underneath.
     """
 
+    _untracked = frozenset({"_functional"})  # the graph built from the stack, not a sublayer
     _propagates_masks = True  # output masks come from the graph (lamina/core/masking.py)
 
     def __init__(self, layers=None, trainable=True, name=None):
@@ -181,15 +184,11 @@ class Sequential(Model):
         return self._functional.compute_output_spec(*args, **kwargs)
 
     def get_config(self):
-        from lamina.saving.serialization import serialize_keras_object
-
         layers = [serialize_keras_object(l) for l in self._stack]
         return {"name": self.name, "trainable": self.trainable, "layers": layers}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from lamina.saving.deserialization import deserialize_layer
-
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for entry in config["layers"]:
             model.add(deserialize_layer(entry, custom_objects=custom_objects), rebuild=False)

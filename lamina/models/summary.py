@@ -4,6 +4,7 @@ import textwrap
 
 from lamina.core import tree
 from lamina.core.keras_tensor import KerasTensor
+from lamina.core.serialization.keras_ops import keras_class_name
 from lamina.models.graph_view import untraceable_note
 
 
@@ -76,7 +77,6 @@ def _row(cells, positions, print_fn):
 def _type_name(layer):
     """The class shown in parentheses; an op shows Keras's op class (`Multiply`, `Sum`)."""
     from lamina.core.op_layer import OpLayer
-    from lamina.saving.keras_ops import keras_class_name
 
     return keras_class_name(layer) if isinstance(layer, OpLayer) else type(layer).__name__
 

@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from lamina.backend.session import on_clear_session
 from lamina.core import naming
 from lamina.core.variable import Variable
 
@@ -64,6 +65,12 @@ def global_seed_generator():
     if _global_generator is None:
         _global_generator = SeedGenerator(make_default_seed(), name="global_seed_generator")
     return _global_generator
+
+
+@on_clear_session
+def _forget_global_generator():
+    global _global_generator
+    _global_generator = None
 
 
 def draw_key(seed):

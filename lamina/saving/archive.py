@@ -16,7 +16,7 @@ import tempfile
 import zipfile
 import zlib
 
-from lamina.saving.errors import InvalidFileError, UnsafeContentError
+from lamina.core.serialization.errors import InvalidFileError, UnsafeContentError
 
 CONFIG = "config.json"
 METADATA = "metadata.json"

@@ -2,7 +2,8 @@
 
 import json
 
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.deserialization import deserialize_keras_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 
 def model_to_json(model, **kwargs):
@@ -13,8 +14,6 @@ def model_to_json(model, **kwargs):
 def model_from_json(json_string, custom_objects=None):
     """A new model (fresh weights) from `model.to_json()` output; loads safely like
     `load_model` (only lamina classes and registered/custom objects)."""
-    from lamina.saving.deserialization import deserialize_keras_object
-
     try:
         config = json.loads(json_string)
     except (TypeError, ValueError) as e:

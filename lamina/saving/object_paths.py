@@ -14,18 +14,21 @@ Keras names the HDF5 group of an object by how it is reached from the model:
 """
 
 from lamina.core import naming
-from lamina.core.layer import _UNTRACKED, Layer
+from lamina.core.layer import Layer
+from lamina.models.functional import Functional
+from lamina.models.model import Model
+from lamina.models.sequential import Sequential
+from lamina.optimizers.optimizer import Optimizer
 
-# Attributes of lamina's own classes that hold bookkeeping, never user sublayers.
-_INTERNAL = set(_UNTRACKED) | {
+# Attributes of lamina's models that Keras's paths do not walk (besides each class's
+# `_untracked_attributes`): the layer stack and graph are listed as `layers` first.
+_INTERNAL = {
     "_stack", "_graph_layers", "_nodes", "_inputs_struct", "_outputs_struct", "inputs",
-    "outputs", "_functional", "_traced", "_traced_view", "_trace_error", "optimizer",
+    "outputs", "optimizer",
 }
 
 
 def _is_optimizer(obj):
-    from lamina.optimizers.optimizer import Optimizer
-
     return isinstance(obj, Optimizer)
 
 
@@ -34,20 +37,14 @@ def _is_saveable(obj):
 
 
 def _is_model(obj):
-    from lamina.models.model import Model
-
     return isinstance(obj, Model)
 
 
 def _is_functional(obj):
-    from lamina.models.functional import Functional
-
     return isinstance(obj, Functional)
 
 
 def _is_sequential(obj):
-    from lamina.models.sequential import Sequential
-
     return isinstance(obj, Sequential)
 
 
@@ -64,7 +61,8 @@ def _children(obj):
     attrs = {}
     if not (_is_sequential(obj) or _is_functional(obj)):
         for key, value in obj.__dict__.items():
-            if key not in _INTERNAL and not key.startswith("__"):
+            if key not in _INTERNAL and key not in getattr(obj, "_untracked_attributes", ()) and \
+                    not key.startswith("__"):
                 attrs[key] = value
         if _is_model(obj):  # Keras's Model has a `layers` attribute, a Layer does not
             attrs["layers"] = list(obj._layers)

@@ -10,14 +10,23 @@ import datetime
 import io
 import os
 
+from lamina.core.layer import Layer
+from lamina.core.serialization.atomic_file import atomic_write
+from lamina.core.serialization.deserialization import deserialize_keras_object
+from lamina.core.serialization.errors import InvalidFileError, SavingError
+from lamina.core.serialization.object_registration import CustomObjectScope
+from lamina.core.serialization.safe_mode import SafeModeScope
+from lamina.core.serialization.serialization import serialize_keras_object
+from lamina.models.functional import Functional
+from lamina.models.functional_config import shapes_as_lists
+from lamina.models.model import Model
+from lamina.models.model_saving import use_saving_functions
+from lamina.models.sequential import Sequential
+from lamina.models.tracing import _batchless, trace_subclassed_model
 from lamina.saving import archive
-from lamina.saving.atomic import atomic_write
-from lamina.saving.deserialization import deserialize_keras_object
-from lamina.saving.errors import InvalidFileError, SavingError
-from lamina.saving.object_registration import CustomObjectScope
-from lamina.saving.safe_mode import SafeModeScope
-from lamina.saving.serialization import serialize_keras_object
+from lamina.saving.json_api import model_from_json, model_to_json
 from lamina.saving.weights_io import read_weights, write_weights
+from lamina.version import __version__
 
 # The Keras 3 release whose file format lamina's files were checked against.
 KERAS_FORMAT_VERSION = "3.15.1"
@@ -25,10 +34,6 @@ LAMINA_COMPILE_KEY = "lamina_compile_config"
 
 
 def _build_config(model):
-    from lamina.models.functional import Functional
-    from lamina.models.functional_config import shapes_as_lists
-    from lamina.models.sequential import Sequential
-
     if isinstance(model, Functional):
         return {"input_shape": None}
     if isinstance(model, Sequential):
@@ -68,11 +73,6 @@ def serialize_model(model):
 
 def _build_from_config(model, build_config):
     """Create a subclassed model's weights from its saved input shape(s)."""
-    from lamina.models.functional import Functional
-    from lamina.models.model import Model
-    from lamina.models.sequential import Sequential
-    from lamina.models.tracing import _batchless
-
     if isinstance(model, (Functional, Sequential)) or not isinstance(build_config, dict):
         return
     shapes = build_config.get("input_shape")
@@ -83,7 +83,6 @@ def _build_from_config(model, build_config):
         model.build(shapes)
         if all(layer.built for layer in model._flatten_layers()):
             return
-    from lamina.models.tracing import trace_subclassed_model
 
     trace_subclassed_model(model, shapes)
     model.built = True
@@ -91,8 +90,6 @@ def _build_from_config(model, build_config):
 
 def model_from_config(config, custom_objects=None):
     """A model from a `config.json` dict (build included, compile not)."""
-    from lamina.core.layer import Layer
-
     model = deserialize_keras_object(config, custom_objects, families=("models", "layers"))
     if not isinstance(model, Layer):
         raise SavingError(f"config.json describes a {type(model).__name__}, not a model.")
@@ -132,7 +129,6 @@ def save_model(model, filepath, overwrite=True, zipped=True):
         raise ValueError("lamina writes only zipped `.keras` archives (zipped=True).")
     _check_keras_path(filepath, ".keras", "save a model")
     config = serialize_model(model)
-    from lamina import __version__
 
     metadata = {"keras_version": KERAS_FORMAT_VERSION, "lamina_version": __version__,
                 "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
@@ -220,3 +216,8 @@ def load_weights(model, filepath, skip_mismatch=False):
     except Exception as e:
         raise InvalidFileError(f"{where}: could not load the weights: "
                                f"{type(e).__name__}: {e}") from e
+
+
+use_saving_functions(save_model=save_model, load_model=load_model, save_weights=save_weights,
+                     load_weights=load_weights, model_to_json=model_to_json,
+                     model_from_json=model_from_json)

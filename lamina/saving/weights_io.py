@@ -11,7 +11,7 @@ import warnings
 import h5py
 import numpy as np
 
-from lamina.saving.errors import InvalidFileError, SavingError, UnsafeContentError, \
+from lamina.core.serialization.errors import InvalidFileError, SavingError, UnsafeContentError, \
     WeightsMismatchError
 from lamina.saving.object_paths import _is_optimizer, own_variables, saveable_paths
 

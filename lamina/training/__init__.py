@@ -1,5 +1,7 @@
-"""Training: compile structures, data sources, the train state and the compiled loops."""
+"""The training side of Model: compile structures, data adapters, the train state, the
+compiled loops and the epoch runner. `Trainer` is a base class of `lamina.Model`."""
 
 from lamina.training.train_state import TrainState
+from lamina.training.trainer import Trainer
 
-__all__ = ["TrainState"]
+__all__ = ["TrainState", "Trainer"]

@@ -20,6 +20,8 @@ from lamina.training.train_utils import structure_key, verbose_level
 
 
 class Predictor:
+    _untracked = frozenset({"_predict_fast", "_output_spec_cache"})  # caches (see Layer)
+
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Outputs for `x` as NumPy arrays, in the model's output structure."""
         verbose = verbose_level(verbose)

@@ -32,6 +32,13 @@ from lamina.training.train_utils import (
 
 
 class Trainer(Predictor):
+    # Training bookkeeping on the model, never sublayers or weights (see Layer._untracked).
+    _untracked = frozenset({
+        "_jit_cache", "_compile_config", "_compile_loss", "_compile_metrics",
+        "_output_loss_trackers", "_loss_tracker", "optimizer", "history", "loss",
+        "_training_setup", "_training_setup_key",
+    })
+
     def __init__(self):
         self.compiled = False
         self.optimizer = None

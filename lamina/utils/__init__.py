@@ -2,7 +2,7 @@
 
 from lamina.utils.model_visualization import model_to_dot, plot_model
 from lamina.backend.session import clear_session
-from lamina.utils.progbar import Progbar
+from lamina.callbacks.progbar import Progbar
 from lamina.utils.random_seed import set_random_seed
 from lamina.utils.plot_history import plot_history
 from lamina.utils.numerical_utils import normalize, to_categorical

@@ -67,7 +67,7 @@ def test_a_failed_write_leaves_the_previous_file_whole(tmp_path, monkeypatch):
     logger.on_epoch_end(0, {"loss": 1.0})
     before = path.read_bytes()
 
-    from lamina.saving import atomic
+    from lamina.core.serialization import atomic_file as atomic
 
     real_fdopen = atomic.os.fdopen
 

@@ -327,3 +327,44 @@ def test_several_tensors_into_a_single_input_layer_name_the_count():
                            layers.Dense(1)])
     with pytest.raises(ValueError, match=r"expects 1 input\(s\), but it received 2"):
         layers.Dense(2)([np.ones((1, 3)), np.ones((1, 3))])
+
+
+def test_each_layer_call_is_a_named_scope_in_the_compiled_program():
+    """A profile (and the HLO) names each op by the layers it runs in: model/layer/op."""
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(4, activation="relu"),
+                              layers.Dense(2)], name="net")
+    trainable = [v.value for v in model.trainable_variables]
+    step = jax.jit(lambda tv, x: model.stateless_call(tv, [], x)[0])
+    lowered = step.lower(trainable, np.ones((2, 3), "float32"))
+    text = lowered.as_text(debug_info=True)
+    assert "net/dense/dot_general" in text and "net/dense_1/dot_general" in text
+    compiled = lowered.compile().as_text()  # the op names a profiler shows
+    assert 'op_name="jit(<lambda>)/net/dense_1/dot_general"' in compiled
+    # eager calls run under the same scope (no error, same result as the compiled call)
+    np.testing.assert_allclose(np.asarray(model(np.ones((2, 3), "float32"))),
+                               np.asarray(step(trainable, np.ones((2, 3), "float32"))),
+                               rtol=1e-6)
+
+
+def test_a_class_declares_its_own_untracked_attributes():
+    """Bookkeeping attributes are named by the class that keeps them; core lists only its own."""
+
+    class Cached(layers.Layer):
+        _untracked = frozenset({"_cache"})
+
+        def __init__(self):
+            super().__init__()
+            self.inner = layers.Dense(2)
+            self._cache = [keras.Variable(np.zeros(3)), layers.Dense(5)]
+            self.kept = [keras.Variable(np.ones(1))]
+
+    class MoreCached(Cached):
+        _untracked = frozenset({"_more"})
+
+    layer = Cached()
+    assert layer._layers == [layer.inner]
+    assert [v.shape for v in layer.weights] == [(1,)]  # `kept` is a weight, `_cache` is not
+    assert {"_cache", "_inbound_nodes"} <= Cached._untracked_attributes
+    assert {"_cache", "_more"} <= MoreCached._untracked_attributes
+    assert "_cache" not in layers.Layer._untracked_attributes
+    assert "optimizer" in keras.Model._untracked_attributes  # Model declares its own

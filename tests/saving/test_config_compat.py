@@ -7,7 +7,7 @@ import inspect
 import pytest
 
 import lamina
-from lamina.saving.deserialization import _table
+from lamina.core.serialization.deserialization import _table
 
 keras = pytest.importorskip("keras")
 

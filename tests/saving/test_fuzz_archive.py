@@ -16,7 +16,7 @@ import pytest
 
 import lamina as keras
 from lamina import layers
-from lamina.saving.errors import SavingError
+from lamina.core.serialization.errors import SavingError
 
 NAMES = ("metadata.json", "config.json", "model.weights.h5")
 

@@ -198,7 +198,7 @@ def test_hostile_hdf5_weights(tmp_path, trick):
     with pytest.raises(ValueError) as info:
         model.load_weights(path)
     assert time.perf_counter() - start < 5
-    assert type(info.value).__module__ == "lamina.saving.errors", repr(info.value)
+    assert type(info.value).__module__ == "lamina.core.serialization.errors", repr(info.value)
     for a, b in zip(before, model.get_weights()):
         np.testing.assert_array_equal(a, b)
 

@@ -4,7 +4,8 @@ import jax.numpy as jnp
 
 from lamina.backend.config import image_data_format
 from lamina.core.layer import Layer
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.deserialization import deserialize_keras_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 
 class Rescaling(Layer):
@@ -36,8 +37,6 @@ class Rescaling(Layer):
 
     @classmethod
     def from_config(cls, config):
-        from lamina.saving.deserialization import deserialize_keras_object
-
         config = dict(config)
         for key in ("scale", "offset"):
             if isinstance(config.get(key), dict):

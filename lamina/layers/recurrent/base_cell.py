@@ -7,7 +7,7 @@ from lamina import activations, constraints, initializers, regularizers
 from lamina.core.layer import Layer
 from lamina.random.hash_bits import keep_mask
 from lamina.random.seed_generator import SeedGenerator
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 _OPTIONS = {
     "kernel_initializer": initializers.get, "recurrent_initializer": initializers.get,

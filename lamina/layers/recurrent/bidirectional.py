@@ -3,7 +3,7 @@
 import jax.numpy as jnp
 
 from lamina.core.layer import Layer
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 _MERGE_MODES = ("sum", "mul", "ave", "concat", None)
 
@@ -131,7 +131,7 @@ class Bidirectional(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from lamina.saving.deserialization import deserialize_layer
+        from lamina.layers.layer_serialization import deserialize_layer
 
         config = dict(config)
         config["layer"] = deserialize_layer(config["layer"], custom_objects=custom_objects)

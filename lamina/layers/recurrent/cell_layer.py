@@ -7,7 +7,7 @@ from lamina import regularizers
 from lamina.core import naming
 from lamina.core.layer import Layer
 from lamina.layers.recurrent.rnn import RNN
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 _LAYER_KEYS = ("name", "trainable", "dtype", "autocast", "input_shape", "input_dim",
                "batch_size", "batch_input_shape", "dynamic", "input_dtype")

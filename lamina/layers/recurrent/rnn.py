@@ -6,7 +6,7 @@ from lamina.core import tree
 from lamina.core.layer import Layer
 from lamina.layers.recurrent.scan_loop import run_rnn
 from lamina.layers.recurrent.stacked_cells import StackedRNNCells, generic_step
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 
 def _sizes(state_size):
@@ -147,7 +147,7 @@ class RNN(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from lamina.saving.deserialization import deserialize_layer
+        from lamina.layers.layer_serialization import deserialize_layer
 
         config = dict(config)
         cell = config.pop("cell")

@@ -3,7 +3,7 @@
 import jax.numpy as jnp
 
 from lamina.core.layer import Layer
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 
 def generic_step(cell, training):
@@ -90,7 +90,7 @@ class StackedRNNCells(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from lamina.saving.deserialization import deserialize_layer
+        from lamina.layers.layer_serialization import deserialize_layer
 
         config = dict(config)
         cells = [deserialize_layer(c, custom_objects=custom_objects) for c in config.pop("cells")]

@@ -4,7 +4,7 @@ import jax.numpy as jnp
 
 from lamina.core import naming
 from lamina.core.layer import Layer, _NoOutputShape
-from lamina.saving.serialization import serialize_keras_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 
 class TimeDistributed(Layer):
@@ -52,7 +52,7 @@ class TimeDistributed(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from lamina.saving.deserialization import deserialize_layer
+        from lamina.layers.layer_serialization import deserialize_layer
 
         config = dict(config)
         layer = deserialize_layer(config.pop("layer"), custom_objects=custom_objects)

@@ -192,8 +192,8 @@ def test_category_encoding_count_weights_symbolic_and_errors():
     layers.CategoryEncoding(4, output_mode="count", name="c"),
 ])
 def test_config_round_trip(layer):
-    from lamina.saving.serialization import serialize_keras_object
-    from lamina.saving.deserialization import deserialize_keras_object
+    from lamina.core.serialization.serialization import serialize_keras_object
+    from lamina.core.serialization.deserialization import deserialize_keras_object
 
     config = layer.get_config()
     clone = type(layer).from_config(config)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import lamina
-from lamina.saving.keras_ops import KERAS_OPS
+from lamina.core.serialization.keras_ops import KERAS_OPS
 
 real_keras = pytest.importorskip("keras")
 

@@ -1,5 +1,4 @@
-"""Normalization layers beyond the batch/layer ones: UnitNormalization,
-GroupNormalization."""
+"""GroupNormalization: each sample's channels normalized in groups (no batch statistics)."""
 
 import jax
 import jax.numpy as jnp
@@ -7,45 +6,7 @@ import jax.numpy as jnp
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
 from lamina.layers.kernel_options import options_config, set_options
-
-_GAMMA_BETA = ("beta_initializer", "gamma_initializer", "beta_regularizer",
-               "gamma_regularizer", "beta_constraint", "gamma_constraint")
-
-
-def _axes_in_range(layer, axes, ndim):
-    """`axes` (ints, negative allowed) as sorted non-negative axes of an ndim-D input."""
-    if any(not -ndim <= a < ndim for a in axes):
-        raise ValueError(f"{type(layer).__name__} '{layer.name}': axis {axes} is out of "
-                         f"range for {ndim}-D inputs.")
-    return sorted(a % ndim for a in axes)
-
-
-class UnitNormalization(Layer):
-    """Scale each sample to unit L2 norm over `axis` (an int or a list of ints):
-    x / sqrt(max(sum(x**2), 1e-12))."""
-
-    def __init__(self, axis=-1, **kwargs):
-        super().__init__(**kwargs)
-        if isinstance(axis, (list, tuple)) and all(isinstance(a, int) for a in axis):
-            axis = list(axis)
-        elif not isinstance(axis, int):
-            raise ValueError(f"UnitNormalization '{self.name}': axis must be an int or a "
-                             f"list/tuple of ints, got {axis!r}.")
-        self.axis = axis
-        self.supports_masking = True
-        self.built = True
-
-    def call(self, inputs):
-        axes = [self.axis] if isinstance(self.axis, int) else self.axis
-        axes = tuple(_axes_in_range(self, axes, inputs.ndim))
-        squares = jnp.sum(jnp.square(inputs), axis=axes, keepdims=True)
-        return inputs * jax.lax.rsqrt(jnp.maximum(squares, 1e-12))
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        return {**super().get_config(), "axis": self.axis}
+from lamina.layers.normalization import GAMMA_BETA_OPTIONS, axes_in_range
 
 
 class GroupNormalization(Layer):
@@ -78,7 +39,7 @@ class GroupNormalization(Layer):
 
     def build(self, input_shape):
         ndim = len(input_shape)
-        axis = _axes_in_range(self, [self.axis], ndim)[0]
+        axis = axes_in_range(self, [self.axis], ndim)[0]
         channels = input_shape[axis]
         kind = f"GroupNormalization '{self.name}'"
         if channels is None:
@@ -121,4 +82,4 @@ class GroupNormalization(Layer):
     def get_config(self):
         return {**super().get_config(), "groups": self.groups, "axis": self.axis,
                 "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
-                **options_config(self, _GAMMA_BETA)}
+                **options_config(self, GAMMA_BETA_OPTIONS)}

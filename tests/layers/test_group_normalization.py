@@ -1,4 +1,4 @@
-"""UnitNormalization and GroupNormalization: outputs, shapes and configs equal Keras 3's."""
+"""GroupNormalization: outputs, shapes and configs equal Keras 3's; errors name the layer."""
 
 import numpy as np
 import pytest
@@ -10,9 +10,6 @@ from .keras_compare import check_against_keras
 keras = pytest.importorskip("keras")
 
 CASES = [
-    ("UnitNormalization", (2, 5), {}),
-    ("UnitNormalization", (2, 3, 4), dict(axis=[1, 2])),
-    ("UnitNormalization", (2, 3, 4), dict(axis=1)),
     ("GroupNormalization", (2, 5, 64), {}),
     ("GroupNormalization", (2, 6, 4, 8), dict(groups=4, gamma_initializer="random_normal",
                                               beta_initializer="random_normal")),
@@ -48,7 +45,3 @@ def test_bad_arguments_name_the_layer():
         lamina.layers.GroupNormalization()(lamina.Input((8,)))
     with pytest.raises(ValueError, match=r"GroupNormalization.*out of range"):
         lamina.layers.GroupNormalization(groups=2, axis=3)(np.zeros((1, 4), "float32"))
-    with pytest.raises(ValueError, match=r"UnitNormalization.*axis"):
-        lamina.layers.UnitNormalization(axis="a")
-    with pytest.raises(ValueError, match=r"UnitNormalization.*out of range"):
-        lamina.layers.UnitNormalization(axis=2)(np.zeros((1, 4), "float32"))

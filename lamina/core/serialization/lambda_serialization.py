@@ -6,14 +6,15 @@ import builtins
 import marshal
 import types
 
-from lamina.saving.errors import SavingError, UnsafeContentError
+from lamina.core.serialization.deserialization import resolve_function
+from lamina.core.serialization.errors import SavingError, UnsafeContentError
+from lamina.core.serialization.safe_mode import is_safe_mode
+from lamina.core.serialization.serialization import _module_field
 
 
 def serialize_function(fn):
     """A registered/named module-level function is saved by name; a lambda by its bytecode."""
     if fn.__name__ != "<lambda>" and fn.__closure__ is None and "<locals>" not in fn.__qualname__:
-        from lamina.saving.serialization import _module_field
-
         registered = getattr(fn, "_lamina_registered_name", None)
         return {"module": _module_field(fn), "class_name": "function", "config": fn.__name__,
                 "registered_name": registered or fn.__name__}
@@ -38,8 +39,6 @@ class UnsafeLambdaError(UnsafeContentError):
 
 def deserialize_function(config, safe_mode=None, custom_objects=None):
     """Rebuild a Lambda's function. Bytecode is refused unless `safe_mode=False`."""
-    from lamina.saving.safe_mode import is_safe_mode
-
     if callable(config):
         return config
     if not isinstance(config, dict):
@@ -62,6 +61,5 @@ def deserialize_function(config, safe_mode=None, custom_objects=None):
         except (ValueError, EOFError, TypeError, binascii.Error) as e:
             raise SavingError(f"Invalid Lambda bytecode (saved by another Python version?): "
                               f"{type(e).__name__}: {e}") from None
-    from lamina.saving.deserialization import resolve_function
 
     return resolve_function(config, custom_objects)

@@ -4,7 +4,7 @@ import types
 
 import numpy as np
 
-from lamina.saving.object_registration import get_registered_name
+from lamina.core.serialization.object_registration import get_registered_name
 
 # lamina subpackage -> the Keras module name Keras 3 writes for the same public class.
 _KERAS_MODULES = {
@@ -43,6 +43,18 @@ def _module_field(obj_or_cls):
     return module
 
 
+# Built-in functions Keras writes as a bare name ("relu"): {function: name}. The
+# activations register theirs (they sit above this module).
+_NAMED_FUNCTIONS = {}
+
+
+def register_named_functions(table):
+    """Serialize each function of `{name: function}` as its bare name (the first name
+    given to a function wins)."""
+    for name, fn in table.items():
+        _NAMED_FUNCTIONS.setdefault(fn, name)
+
+
 # lamina classes Keras writes under a fixed module / registered name.
 _FIXED = {"Functional": ("keras.src.models.functional", "Functional"),
           "Sequential": ("keras", None)}
@@ -69,11 +81,8 @@ def serialize_keras_object(obj):
     if isinstance(obj, dict):
         return {k: serialize_keras_object(v) for k, v in obj.items()}
     if isinstance(obj, types.FunctionType) and not hasattr(obj, "get_config"):
-        from lamina.activations.get import ALL as ACTIVATIONS
-
-        for name, fn in ACTIVATIONS.items():
-            if fn is obj:
-                return name
+        if obj in _NAMED_FUNCTIONS:
+            return _NAMED_FUNCTIONS[obj]
         if obj.__module__.split(".")[0] != "lamina":  # a user's function, in Keras's form
             return {"module": "builtins", "class_name": "function",
                     "config": get_registered_name(obj), "registered_name": "function"}

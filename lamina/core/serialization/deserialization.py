@@ -14,10 +14,12 @@ import inspect
 
 import numpy as np
 
-from lamina.saving.errors import SavingError, UnknownObjectError
-from lamina.saving.object_registration import CustomObjectScope, get_registered_object
+from lamina.core.serialization.errors import SavingError, UnknownObjectError
+from lamina.core.serialization.object_registration import CustomObjectScope, get_registered_object
 
-# family -> lamina modules whose public classes/functions a config may name.
+# family -> lamina's public namespaces whose classes/functions a config may name. They
+# sit above this module and are looked up by name when a config is read (as Keras's table
+# of exported names does), so nothing here imports them.
 _FAMILIES = {
     "models": ("lamina.models",),
     "layers": ("lamina.layers", "lamina.core.op_layer"),
@@ -92,6 +94,15 @@ def _builtin(name, module, families):
     return None
 
 
+def builtin_function(family, name, what, module):
+    """lamina's public function `name` of `family` (e.g. "ops"); else UnknownObjectError
+    naming `what` (e.g. "op") and the config's `module`."""
+    fn = _table(family).get(name) if isinstance(name, str) else None
+    if fn is None or not callable(fn) or inspect.isclass(fn):
+        raise _unknown(what, name, module)
+    return fn
+
+
 def _unknown(what, name, module):
     where = f" from module {module!r}" if module else ""
     return UnknownObjectError(
@@ -140,24 +151,23 @@ def resolve_function(config, custom_objects=None):
 
 
 def accepted_init_args(cls):
-    """(keyword names `cls(...)` accepts, whether it accepts any keyword)."""
-    from lamina.core.layer import Layer
-    from lamina.models.model import Model
+    """(keyword names `cls(...)` accepts, whether it accepts any keyword).
 
+    A base class whose `__init__` takes a closed set of keywords through `**kwargs` says
+    which in `_init_keywords` (Layer: "dynamic", "input_dtype"; Model: name, trainable,
+    dtype); the walk up the bases stops there."""
     names = set()
     for klass in cls.__mro__:
         init = klass.__dict__.get("__init__")
         if init is None:
             continue
-        if klass is Model:
-            return names | {"name", "trainable", "dtype"}, False
         if klass is object:
             return names, False
         params = inspect.signature(init).parameters
         names |= {p.name for p in params.values()
                   if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)} - {"self"}
-        if klass is Layer:
-            return names | {"dynamic", "input_dtype"}, False
+        if "_init_keywords" in klass.__dict__:
+            return names | set(klass.__dict__["_init_keywords"]), False
         if not any(p.kind == p.VAR_KEYWORD for p in params.values()):
             return names, False
     return names, True
@@ -195,49 +205,12 @@ def _fit_to_init(cls, inner):
     return kwargs, after
 
 
-def _op_layer(inner):
-    from lamina.core.op_layer import OpLayer
-
-    fn = _table("ops").get(inner.get("function"))
-    if fn is None or not callable(fn):
-        raise _unknown("op", inner.get("function"), "lamina.ops")
-    return OpLayer(fn, name=inner.get("name"))
-
-
-def _keras_op_layer(config):
-    """An OpLayer for an op Keras recorded in a functional graph, e.g.
-    `{"module": "keras.src.ops.numpy", "class_name": "Sum", "config": {"name", "axis"}}`:
-    lamina.ops.sum, with the op's attributes passed as keyword arguments of each call."""
-    from lamina.core import naming
-    from lamina.core.op_layer import OpLayer
-
-    inner = config.get("config") or {}
-    name = naming.to_snake_case(str(config.get("class_name")))
-    fn = _table("ops").get(name)
-    if fn is None or not callable(fn) or not isinstance(inner, dict):
-        raise _unknown("op", config.get("class_name"), config.get("module"))
-    layer = OpLayer(fn, name=inner.get("name"))
-    layer.__dict__["_keras_op_kwargs"] = {k: v for k, v in inner.items() if k != "name"}
-    return layer
-
-
-def _is_keras_op(config):
-    module = config.get("module")
-    return isinstance(module, str) and module.startswith(("keras.src.ops.", "keras.ops"))
-
-
 def layer_from_config(cls, config, custom_objects=None):
     """A layer or model of class `cls` from its inner config, when `cls` keeps the default
-    `from_config`: a functional graph config makes a functional model; otherwise the
-    constructor gets the keys it takes (name and trainable are set afterwards if not),
-    a user class's serialized objects (layers, functions) deserialized."""
+    `from_config`: the constructor gets the keys it takes (name and trainable are set
+    afterwards if not), a user class's serialized objects (layers, functions)
+    deserialized. (A functional graph config is Model.from_config's business.)"""
     config = _normalize(config)
-    if {"layers", "input_layers", "output_layers"} <= set(config):
-        from lamina.models.functional import Functional
-        from lamina.models.functional_config import functional_from_config
-
-        if cls is Functional or cls.__name__ == "Model" and cls.__module__ == "lamina.models.model":
-            return functional_from_config(Functional, config, custom_objects=custom_objects)
     kwargs, after = _fit_to_init(cls, config)
     if cls.__module__.split(".")[0] != "lamina":
         # a user class's automatic config holds the layers or functions it was given
@@ -249,27 +222,21 @@ def layer_from_config(cls, config, custom_objects=None):
     return obj
 
 
-def _default_from_config(cls):
-    from lamina.core.layer import Layer
+def plain_from_config(method):
+    """Marks a base class's `from_config` that only calls `cls(**config)`: loading a file
+    then fits the config to the constructor first (drops Keras-only keys that are off)."""
+    method._plain_from_config = True
+    return method
 
-    func = getattr(cls.from_config, "__func__", None)
-    if func is Layer.from_config.__func__:
-        return True
-    try:
-        from lamina.saving.model_saving import SavingMixin
-    except ImportError:
-        return False
-    return func is SavingMixin.from_config.__func__
+
+def _default_from_config(cls):
+    return getattr(getattr(cls.from_config, "__func__", None), "_plain_from_config", False)
 
 
 def instantiate(cls, inner, custom_objects=None):
     """`cls.from_config(inner)`, tolerant of Keras-only keys for lamina's own classes."""
-    from lamina.core.layer import Layer
-
     inner = _normalize(inner)
-    if cls.__name__ == "OpLayer" and cls.__module__ == "lamina.core.op_layer":
-        return _op_layer(inner)
-    if isinstance(cls, type) and issubclass(cls, Layer) and _default_from_config(cls):
+    if isinstance(cls, type) and _default_from_config(cls):
         return layer_from_config(cls, inner, custom_objects)
     from_config = getattr(cls, "from_config", None)
     if from_config is None:
@@ -301,7 +268,7 @@ def _special(class_name, inner, custom_objects, safe_mode):
     if class_name == "__ellipsis__":
         return Ellipsis
     if class_name == "__lambda__":
-        from lamina.saving.lambda_serialization import deserialize_function
+        from lamina.core.serialization.lambda_serialization import deserialize_function
 
         return deserialize_function({"class_name": class_name, "config": inner},
                                     safe_mode=safe_mode, custom_objects=custom_objects)
@@ -341,18 +308,3 @@ def _deserialize(config, custom_objects, safe_mode, families):
         raise SavingError(f"Invalid config for {class_name!r}: 'config' must be a dict, got "
                           f"{type(inner).__name__}.")
     return instantiate(cls, inner, custom_objects)
-
-
-def deserialize_layer(config, custom_objects=None):
-    """A Layer (or Model) from its `{"class_name", "config", ...}` description."""
-    from lamina.core.layer import Layer
-
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise SavingError(f"Invalid layer config: {config!r}")
-    if _is_keras_op(config) and get_registered_object(config.get("registered_name")) is None:
-        return _keras_op_layer(config)
-    layer = deserialize_keras_object(config, custom_objects, families=("layers", "models"))
-    if not isinstance(layer, Layer):
-        raise SavingError(f"The config of {config.get('class_name')!r} does not describe a "
-                          f"layer (got {type(layer).__name__}).")
-    return layer

@@ -1,8 +1,7 @@
-"""Regularization layers beyond dropout and noise: AlphaDropout, ActivityRegularization."""
+"""AlphaDropout: dropout that keeps the mean and variance of SELU activations."""
 
 import jax.numpy as jnp
 
-from lamina import regularizers
 from lamina.core.layer import Layer
 from lamina.random.hash_bits import keep_mask
 from lamina.random.seed_generator import SeedGenerator
@@ -50,30 +49,3 @@ class AlphaDropout(Layer):
     def get_config(self):
         return {**super().get_config(), "rate": self.rate, "seed": self.seed,
                 "noise_shape": self.noise_shape}
-
-
-class ActivityRegularization(Layer):
-    """Returns its input and adds the loss l1 * sum(|x|) + l2 * sum(x**2), divided by the
-    batch size (as Keras 3's activity regularizers)."""
-
-    def __init__(self, l1=0.0, l2=0.0, **kwargs):
-        super().__init__(**kwargs)
-        for name, value in (("l1", l1), ("l2", l2)):
-            if not isinstance(value, (int, float)) or value < 0:
-                raise ValueError(f"ActivityRegularization '{self.name}': {name} must be a "
-                                 f"non-negative float, got {name}={value!r}.")
-        self.l1, self.l2 = float(l1), float(l2)
-        self.activity_regularizer = regularizers.L1L2(l1=self.l1, l2=self.l2)
-        self.supports_masking = True
-        self.built = True
-
-    def call(self, inputs):
-        return inputs  # the base Layer adds the activity_regularizer's loss
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        config = {**super().get_config(), "l1": self.l1, "l2": self.l2}
-        config.pop("activity_regularizer")  # made from l1 and l2
-        return config

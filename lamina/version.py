@@ -1,0 +1,3 @@
+"""lamina's release (the same as pyproject.toml's `version`)."""
+
+__version__ = "0.1.0"
