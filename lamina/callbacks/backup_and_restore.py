@@ -90,7 +90,10 @@ class BackupAndRestore(Callback):
     def on_train_end(self, logs=None):
         if not self.delete_checkpoint:
             return
+        from lamina.core.serialization.atomic_file import remove_stale_temporaries
+
         for path in (self._path, self._prev_path):
+            remove_stale_temporaries(path)
             if os.path.exists(path):
                 os.remove(path)
         try:

@@ -26,6 +26,12 @@ WEIGHTS = "model.weights.h5"
 MAX_JSON_BYTES = 64 * 2**20
 MAX_WEIGHTS_BYTES = 64 * 2**30
 MAX_COMPRESSION_RATIO = 1000  # for compressed entries larger than 1 MiB
+# Model weights compress little (float noise): a large entry that shrank this much is a bomb.
+LARGE_ENTRY_BYTES = 64 * 2**20
+MAX_LARGE_ENTRY_RATIO = 20
+# What the entries may inflate to together, as a fraction of the memory available now.
+MAX_MEMORY_FRACTION = 1.0
+READ_CHUNK = 4 * 2**20
 
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 ZIP_MAGIC = b"PK"
@@ -75,10 +81,49 @@ def _check_sizes(info, where):
             "Raise lamina.saving.archive.MAX_WEIGHTS_BYTES / MAX_JSON_BYTES if you trust it.")
     if info.compress_type != zipfile.ZIP_STORED and info.file_size > 2**20:
         ratio = info.file_size / max(info.compress_size, 1)
-        if ratio > MAX_COMPRESSION_RATIO:
+        large = info.file_size > LARGE_ENTRY_BYTES
+        if ratio > MAX_COMPRESSION_RATIO or (large and ratio > MAX_LARGE_ENTRY_RATIO):
+            knob = "MAX_LARGE_ENTRY_RATIO" if large else "MAX_COMPRESSION_RATIO"
             raise UnsafeContentError(
                 f"Refusing {where}: entry {info.filename!r} would inflate {ratio:.0f}-fold "
-                f"({info.compress_size} -> {info.file_size} bytes), the mark of a zip bomb.")
+                f"({info.compress_size} -> {info.file_size} bytes), the mark of a zip bomb "
+                f"(raise lamina.saving.archive.{knob} if you trust it).")
+
+
+def _check_memory(infos, where):
+    """The entries' declared sizes together must fit in the memory available now."""
+    total = sum(info.file_size for info in infos)
+    budget = int(available_memory() * MAX_MEMORY_FRACTION)
+    if total > budget:
+        raise UnsafeContentError(
+            f"Refusing {where}: its entries declare {total} bytes uncompressed, more than the "
+            f"{budget} bytes of memory available to read them (lamina.saving.archive."
+            "MAX_MEMORY_FRACTION of the available memory).")
+
+
+def available_memory():
+    """Bytes of memory available now (physical pages not in use), or a large number where
+    the system does not say."""
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 2**63
+
+
+def _read_entry(zf, info, where):
+    """An entry's bytes, read in chunks and never past its declared size."""
+    out = bytearray()
+    with zf.open(info) as src:
+        while True:
+            chunk = src.read(min(READ_CHUNK, info.file_size + 1 - len(out)))
+            if not chunk:
+                break
+            out += chunk
+            if len(out) > info.file_size:
+                raise UnsafeContentError(
+                    f"Refusing {where}: entry {info.filename!r} inflates past the "
+                    f"{info.file_size} bytes it declares.")
+    return bytes(out)
 
 
 def _parse_json(data, name, where):
@@ -128,15 +173,13 @@ def read_archive(source):
                 raise InvalidFileError(
                     f"{where} is not a complete .keras archive: it has no {' or '.join(missing)} "
                     f"(entries: {sorted(by_name)}).")
-            out = {}
-            for name in (METADATA, CONFIG, WEIGHTS):
-                info = by_name.get(name)
-                if info is None:
-                    continue
+            wanted = [by_name[n] for n in (METADATA, CONFIG, WEIGHTS) if n in by_name]
+            for info in wanted:
                 if info.flag_bits & 0x1:
-                    raise InvalidFileError(f"{where}: entry {name!r} is encrypted.")
+                    raise InvalidFileError(f"{where}: entry {info.filename!r} is encrypted.")
                 _check_sizes(info, where)
-                out[name] = zf.read(info)
+            _check_memory(wanted, where)
+            out = {info.filename: _read_entry(zf, info, where) for info in wanted}
     except (InvalidFileError, UnsafeContentError):
         raise
     except _ZIP_ERRORS as e:

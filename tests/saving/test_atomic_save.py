@@ -101,3 +101,36 @@ def test_kill_at_random_moments_never_leaves_a_broken_file(tmp_path):
         assert values in ({1.0}, {7.0})
         seen |= values
     assert 7.0 in seen  # some saves completed between kills
+
+
+def _temporaries(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.mark.parametrize("kills", [2, pytest.param(10, marks=pytest.mark.slow)])
+def test_the_next_save_removes_what_killed_saves_left(tmp_path, kills):
+    path = tmp_path / "m.keras"
+    model = _model()
+    model.save(path)
+    for _ in range(kills):
+        _run_and_kill(tmp_path, path, "pause")
+        # The killed save left its temporary; each save removed the dead ones before it.
+        assert len(_temporaries(tmp_path)) == 1
+    model.save(path)
+    assert _temporaries(tmp_path) == []
+    assert _values(path) == {1.0}
+
+
+@pytest.mark.parametrize("name", ["m.keras", "m.weights.h5"])
+def test_saving_through_a_symlink_updates_its_target(tmp_path, name):
+    real_dir = tmp_path / "real"
+    real_dir.mkdir()
+    target, link = real_dir / name, tmp_path / name
+    model = _model()
+    model.save(target) if name.endswith(".keras") else model.save_weights(target)
+    link.symlink_to(target)
+    model.set_weights([np.full(w.shape, 3.0, w.dtype) for w in model.get_weights()])
+    model.save(link) if name.endswith(".keras") else model.save_weights(link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert _values(target) == {3.0} and _values(link) == {3.0}
+    assert _temporaries(real_dir) == [] and _temporaries(tmp_path) == []

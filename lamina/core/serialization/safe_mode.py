@@ -1,11 +1,18 @@
-"""The process-wide safe-mode switch for loading (on unless a caller turns it off)."""
+"""Safe mode for loading: Lambda layers stored as Python bytecode are refused unless a
+caller turns safe mode off, for one load (`safe_mode=False`) or for the whole process
+(`keras.config.enable_unsafe_deserialization()`, which wins over the default, as in Keras).
+"""
 
 import threading
 
 _local = threading.local()
+_UNSAFE_EVERYWHERE = False
 
 
 class SafeModeScope:
+    """Within the block, loading is in safe mode or not (`safe_mode`), unless unsafe
+    deserialization was enabled for the process."""
+
     def __init__(self, safe_mode=True):
         self.safe_mode = safe_mode
 
@@ -20,6 +27,10 @@ class SafeModeScope:
 
 
 def is_safe_mode(explicit=None):
+    """Whether loading refuses bytecode now: False once unsafe deserialization is enabled
+    for the process; else `explicit`, else the innermost scope's setting (default True)."""
+    if _UNSAFE_EVERYWHERE:
+        return False
     if explicit is not None:
         return bool(explicit)
     value = getattr(_local, "safe_mode", None)
@@ -27,5 +38,7 @@ def is_safe_mode(explicit=None):
 
 
 def enable_unsafe_deserialization():
-    """Turn safe mode off for this thread (like keras.config.enable_unsafe_deserialization)."""
-    _local.safe_mode = False
+    """Turn safe mode off for the whole process, every later load included (like
+    keras.config.enable_unsafe_deserialization)."""
+    global _UNSAFE_EVERYWHERE
+    _UNSAFE_EVERYWHERE = True
