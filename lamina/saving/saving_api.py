@@ -10,7 +10,7 @@ import datetime
 import io
 import os
 
-from lamina.saving import archive
+from lamina.saving import archive, assets_io
 from lamina.saving.atomic import atomic_write
 from lamina.saving.deserialization import deserialize_keras_object
 from lamina.saving.errors import InvalidFileError, SavingError
@@ -138,7 +138,8 @@ def save_model(model, filepath, overwrite=True, zipped=True):
                 "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
 
     def write(f):
-        archive.write_archive(f, config, metadata, lambda wf: write_weights(model, wf))
+        archive.write_archive(f, config, metadata, lambda wf: write_weights(model, wf),
+                              assets_io.collect_assets(model))
 
     if not isinstance(filepath, (str, os.PathLike)):
         return write(filepath)
@@ -180,6 +181,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             raise _rebuild_error(where, e) from e
     try:
         read_weights(model, io.BytesIO(weights), where)
+        assets_io.restore_assets(model, archive.read_assets(filepath))
     except SavingError:
         raise
     except Exception as e:

@@ -47,6 +47,16 @@ class HostLayer(Layer):
     """Base of the layers that compute on the host (see module docstring)."""
 
     _host_side = True
+    # Config keys that describe state restored later (a vocabulary from the assets):
+    # kept as `_config_<key>` until then (e.g. the output width while a model is rebuilt).
+    _derived_config_keys = ()
+
+    @classmethod
+    def from_config(cls, config):
+        layer = cls(**{k: v for k, v in config.items() if k not in cls._derived_config_keys})
+        for key in cls._derived_config_keys:
+            layer.__dict__[f"_config_{key}"] = config.get(key)
+        return layer
 
     def __call__(self, *args, **kwargs):
         if _has_keras_tensor(args) or _has_keras_tensor(kwargs):

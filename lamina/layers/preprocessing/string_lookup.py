@@ -8,6 +8,7 @@ frequent first after `adapt()` (ties: the larger token first).
 """
 
 import collections
+import os
 
 import numpy as np
 
@@ -37,10 +38,11 @@ class StringLookup(LookupLayout, HostLayer):
     `pad_to_max_tokens=True`).
     """
 
+    _derived_config_keys = ("vocabulary_size",)
+
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]",
                  vocabulary=None, idf_weights=None, invert=False, output_mode="int",
                  pad_to_max_tokens=False, sparse=False, encoding="utf-8", name=None, **kwargs):
-        kwargs.pop("vocabulary_size", None)  # written by get_config, derived here
         kwargs.pop("vocabulary_dtype", None)
         super().__init__(name=name, **kwargs)
         label = type(self).__name__
@@ -185,7 +187,11 @@ class StringLookup(LookupLayout, HostLayer):
 
     # -- calling ---------------------------------------------------------------------
     def _depth(self):
-        return self.max_tokens if self.pad_to_max_tokens else self.vocabulary_size()
+        if self.pad_to_max_tokens:
+            return self.max_tokens
+        if self._tokens is None and self.__dict__.get("_config_vocabulary_size"):
+            return self._config_vocabulary_size  # rebuilt from a file, assets still to load
+        return self.vocabulary_size()
 
     def _require_vocabulary(self):
         if self._tokens is None:
@@ -242,11 +248,37 @@ class StringLookup(LookupLayout, HostLayer):
         return "int32" if self.output_mode == "int" else self.compute_dtype
 
     def compute_output_shape(self, input_shape):
-        depth = self._depth() if self._tokens is not None or self.pad_to_max_tokens else None
+        known = self._tokens is not None or self.pad_to_max_tokens or \
+            self.__dict__.get("_config_vocabulary_size")
+        depth = self._depth() if known else None
         return encoded_shape(input_shape, self.output_mode, depth)
 
     def compute_output_spec(self, inputs):
         return KerasTensor(self.compute_output_shape(inputs.shape), dtype=self._output_dtype())
+
+    # -- .keras files: the learned vocabulary is an asset, idf weights a variable --------
+    def save_own_variables(self, store):
+        if self.output_mode == "tf_idf" and self.idf_weights is not None:
+            store["idf_weights"] = self.idf_weights
+
+    def load_own_variables(self, store):
+        if self.output_mode == "tf_idf" and "idf_weights" in store:
+            self.idf_weights = np.asarray(store["idf_weights"], np.float32)
+
+    def save_assets(self, dir_path):
+        if self.input_vocabulary is None and self._tokens is not None:  # else in the config
+            with open(os.path.join(dir_path, "vocabulary.txt"), "w", encoding="utf-8") as f:
+                f.write("\n".join(self.get_vocabulary()))
+
+    def load_assets(self, dir_path):
+        if self.input_vocabulary is not None:
+            return
+        with open(os.path.join(dir_path, "vocabulary.txt"), encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        while lines and lines[-1] == "":
+            lines.pop()
+        self.set_vocabulary(lines, self.idf_weights[:len(lines)]
+                            if self.output_mode == "tf_idf" else None)
 
     def get_config(self):
         vocabulary = self.input_vocabulary

@@ -32,12 +32,13 @@ class TextVectorization(HostLayer):
     pad_to_max_tokens).
     """
 
+    _derived_config_keys = ("vocabulary_size",)
+
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation",
                  split="whitespace", ngrams=None, output_mode="int",
                  output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None,
                  idf_weights=None, sparse=False, ragged=False, encoding="utf-8", name=None,
                  **kwargs):
-        kwargs.pop("vocabulary_size", None)
         super().__init__(name=name, **kwargs)
         label = "TextVectorization"
         if output_mode == "tf-idf":
@@ -199,9 +200,11 @@ class TextVectorization(HostLayer):
         if self.output_mode == "int":
             return (batch, self.output_sequence_length)
         lookup = self._lookup_layer
-        depth = lookup._depth() if lookup._tokens is not None or self.pad_to_max_tokens \
-            else None
-        return (batch, depth)
+        if self.__dict__.get("_config_vocabulary_size"):
+            lookup.__dict__["_config_vocabulary_size"] = self._config_vocabulary_size
+        known = lookup._tokens is not None or self.pad_to_max_tokens or \
+            lookup.__dict__.get("_config_vocabulary_size")
+        return (batch, lookup._depth() if known else None)
 
     def compute_output_spec(self, inputs):
         if inputs.dtype != "string":
@@ -209,6 +212,20 @@ class TextVectorization(HostLayer):
                             f"(keras.Input(dtype='string')); got dtype {inputs.dtype}.")
         dtype = "int32" if self.output_mode == "int" else self.compute_dtype
         return KerasTensor(self.compute_output_shape(inputs.shape), dtype=dtype)
+
+    # -- .keras files: as Keras, the vocabulary goes to the layer's and its lookup's
+    # asset folders and tf_idf weights to both layers' variables
+    def save_own_variables(self, store):
+        self._lookup_layer.save_own_variables(store)
+
+    def load_own_variables(self, store):
+        self._lookup_layer.load_own_variables(store)
+
+    def save_assets(self, dir_path):
+        self._lookup_layer.save_assets(dir_path)
+
+    def load_assets(self, dir_path):
+        self._lookup_layer.load_assets(dir_path)
 
     def get_config(self):
         lookup = self._lookup_layer
