@@ -22,6 +22,7 @@ from lamina.layers.preprocessing.lookup_layout import LookupLayout
 from lamina.layers.preprocessing.text_adapt_data import iter_text_batches
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
+_MASKED = -2  # what the mask token maps to in the token -> index dict during a lookup
 
 
 class StringLookup(LookupLayout, HostLayer):
@@ -199,15 +200,14 @@ class StringLookup(LookupLayout, HostLayer):
                              "`vocabulary` or call adapt() first.")
 
     def lookup(self, tokens):
-        """Indices (int64, same shape) of a NumPy array of str tokens."""
-        flat = tokens.reshape(-1).tolist()
+        """Indices (int64) of str tokens: a NumPy array (same shape) or a flat list."""
+        flat = tokens if isinstance(tokens, list) else tokens.reshape(-1).tolist()
         index = self._index
-        out = np.fromiter((index.get(t, -1) for t in flat), dtype=np.int64, count=len(flat))
-        unknown = out < 0
-        masked = None
-        if self.mask_token is not None:
-            masked = np.asarray([t == self.mask_token for t in flat], bool).reshape(out.shape)
-            unknown &= ~masked
+        if self.mask_token is not None and self.mask_token not in index:
+            index = self._index = {**index, self.mask_token: _MASKED}
+        get = index.get
+        out = np.array([get(t, -1) for t in flat], dtype=np.int64)
+        unknown = out == -1
         if unknown.any():
             if self.num_oov_indices == 0:
                 bad = sorted({t for t, u in zip(flat, unknown) if u})[:10]
@@ -218,9 +218,9 @@ class StringLookup(LookupLayout, HostLayer):
             else:
                 words = np.asarray([t for t, u in zip(flat, unknown) if u])
                 out[unknown] = self._oov_start() + hash_buckets(words, self.num_oov_indices)
-        if masked is not None:
-            out[masked] = 0 if self.output_mode == "int" else -1
-        return out.reshape(tokens.shape)
+        if self.mask_token is not None:
+            out[out == _MASKED] = 0 if self.output_mode == "int" else -1
+        return out if isinstance(tokens, list) else out.reshape(tokens.shape)
 
     def host_call(self, inputs):
         self._require_vocabulary()

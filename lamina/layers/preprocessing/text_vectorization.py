@@ -158,8 +158,7 @@ class TextVectorization(HostLayer):
         rows = self._tokens(as_text(inputs.reshape(1) if scalar else inputs))
         lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
         flat = [t for row in rows for t in row]
-        indices = self._lookup_layer.lookup(np.asarray(flat, dtype=object)) if flat else \
-            np.zeros(0, np.int64)
+        indices = self._lookup_layer.lookup(flat)
         row_of = np.repeat(np.arange(len(rows)), lengths)
         if self.output_mode == "int":
             width = self.output_sequence_length
