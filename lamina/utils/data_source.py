@@ -30,12 +30,15 @@ class DataSource(PyDataset):
     load: `i -> element`, for i in range(count). batch_size: elements per batch (the last
     batch may be smaller), or None for unbatched elements. shuffle: a new order every
     pass (epoch), from `seed`. class_names / file_paths: what the loaders found.
-    workers: threads that load batches ahead during `fit` (default 2).
+    workers: threads that load batches ahead during `fit` (default 2). collate: makes a
+    batch from a list of elements (default: stacks them; tuples field by field).
     """
 
     def __init__(self, load, count, batch_size=None, shuffle=False, seed=None,
-                 class_names=None, file_paths=None, workers=2, max_queue_size=8):
+                 class_names=None, file_paths=None, workers=2, max_queue_size=8,
+                 collate=None):
         super().__init__(workers=workers, max_queue_size=max_queue_size)
+        self._collate = collate or _stack  # a list of elements -> a batch
         self._load, self._count = load, int(count)
         self.batch_size = None if batch_size is None else int(batch_size)
         self._shuffle = bool(shuffle)
@@ -78,7 +81,7 @@ class DataSource(PyDataset):
             value = self._load(int(self._order[index]))
         else:
             ids = self._order[index * self.batch_size:(index + 1) * self.batch_size]
-            value = _stack([self._load(int(i)) for i in ids])
+            value = self._collate([self._load(int(i)) for i in ids])
         for fn in self._maps:
             value = _apply(fn, value)
         return value

@@ -109,7 +109,7 @@ def check_label_mode(label_mode, labels, class_names):
 
 def directory_dataset(directory, load_file, formats, what, labels, label_mode, class_names,
                       batch_size, shuffle, seed, validation_split, subset, follow_links,
-                      verbose):
+                      verbose, collate=None):
     """The DataSource (or [training, validation] with subset="both") of the files of
     `directory`: elements `(load_file(path), label)`, or `load_file(path)` without labels."""
     from lamina.utils.data_source import DataSource
@@ -141,7 +141,8 @@ def directory_dataset(directory, load_file, formats, what, labels, label_mode, c
             return x if encoded is None else (x, encoded[i])
 
         return DataSource(load, len(part_paths), batch_size, shuffle=shuffle, seed=seed,
-                          class_names=class_names, file_paths=list(part_paths))
+                          class_names=class_names, file_paths=list(part_paths),
+                          collate=collate)
 
     if subset == "both":
         return [source("training"), source("validation")]
