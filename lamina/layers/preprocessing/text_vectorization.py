@@ -226,6 +226,16 @@ class TextVectorization(HostLayer):
     def load_assets(self, dir_path):
         self._lookup_layer.load_assets(dir_path)
 
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("standardize", "split"):  # a registered function, serialized
+            if isinstance(config.get(key), dict):
+                from lamina.saving.deserialization import deserialize_keras_object
+
+                config[key] = deserialize_keras_object(config[key])
+        return super().from_config(config)
+
     def get_config(self):
         lookup = self._lookup_layer
         vocabulary = lookup.input_vocabulary

@@ -66,3 +66,18 @@ def test_given_vocabulary_stays_in_the_config(tmp_path):
     assert config["config"]["layers"][1]["config"]["vocabulary"] == ["b", "a"]
     loaded = keras.saving.load_model(tmp_path / "v.keras")
     np.testing.assert_array_equal(loaded.predict(np.array([["a b"]]), verbose=0), [[3, 2]])
+
+
+@keras.saving.register_keras_serializable(package="text_saving_test")
+def _shout(texts):
+    return np.char.upper(texts)
+
+
+def test_registered_standardize_function_round_trips(tmp_path):
+    tv = keras.layers.TextVectorization(standardize=_shout, output_sequence_length=3)
+    tv.adapt(["a b", "b c"])
+    inputs = keras.Input(shape=(1,), dtype="string")
+    keras.Model(inputs, tv(inputs)).save(tmp_path / "s.keras")
+    loaded = keras.saving.load_model(tmp_path / "s.keras")
+    assert loaded.layers[1].standardize is _shout
+    np.testing.assert_array_equal(loaded.predict(np.array([["a c"]]), verbose=0), [[4, 3, 0]])
