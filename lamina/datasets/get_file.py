@@ -3,10 +3,8 @@ extract an archive, with Keras's `keras.utils.get_file` arguments and layout."""
 
 import os
 import re
-import tarfile
 import urllib.error
 import urllib.parse
-import zipfile
 from pathlib import Path
 
 from lamina.datasets.cache import (
@@ -50,6 +48,9 @@ def _inside(root, name):
 def extract_archive(path, target, archive_format="auto"):
     """Extract the tar or zip archive `path` into `target`; members that would land
     outside it, links and special files are refused. Returns True if extracted."""
+    import tarfile  # only when extracting: keeps `import lamina` light
+    import zipfile
+
     formats = ["tar", "zip"] if archive_format == "auto" else \
         [archive_format] if isinstance(archive_format, str) else list(archive_format or [])
     for kind in formats:

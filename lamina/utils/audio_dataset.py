@@ -2,8 +2,6 @@
 (waveforms, labels), with Keras's arguments and outputs; decoding with the standard
 library's `wave` module (PCM WAV, as TensorFlow's `decode_wav` reads)."""
 
-import wave
-
 import numpy as np
 
 from lamina.utils import directory_index as index
@@ -12,6 +10,8 @@ from lamina.utils import directory_index as index
 def read_wav(path, length=None):
     """float32 (samples, channels) in [-1, 1) of a PCM `.wav` file; with `length`, cut or
     zero-padded to that many samples (as `tf.audio.decode_wav(desired_samples=...)`)."""
+    import wave  # only when reading audio: keeps `import lamina` light
+
     try:
         with wave.open(path, "rb") as f:
             width, channels, frames = f.getsampwidth(), f.getnchannels(), f.getnframes()
