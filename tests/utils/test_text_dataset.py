@@ -45,3 +45,14 @@ def test_empty_folder_is_a_clear_error(tmp_path):
     (tmp_path / "a").mkdir()
     with pytest.raises(ValueError, match="No text files found in directory"):
         keras.utils.text_dataset_from_directory(str(tmp_path), verbose=False)
+
+
+def test_keras_preprocessing_names():
+    assert keras.preprocessing.text_dataset_from_directory is \
+        keras.utils.text_dataset_from_directory
+    assert keras.preprocessing.image_dataset_from_directory is \
+        keras.utils.image_dataset_from_directory
+    assert keras.preprocessing.timeseries_dataset_from_array is \
+        keras.utils.timeseries_dataset_from_array
+    np.testing.assert_array_equal(keras.preprocessing.sequence.pad_sequences([[1, 2], [3]]),
+                                  [[1, 2], [0, 3]])
