@@ -12,10 +12,16 @@ def standardize_dtype(dtype):
         return config.floatx()
     if isinstance(dtype, str):
         name = dtype
+    elif isinstance(dtype, np.dtype) and dtype.kind in "USO":
+        return "string"
     elif hasattr(dtype, "name") and not isinstance(dtype, type):
         name = dtype.name
+    elif dtype in (str, bytes):
+        return "string"
     else:
         name = jnp.dtype(dtype).name
+    if name in ("string", "str", "bytes"):
+        return "string"  # host-side text (TextVectorization, StringLookup): never in XLA
     if name == "float":
         name = "float32"
     elif name == "int":

@@ -56,20 +56,22 @@ class Resource:
     file_sha256: sha256 digests of the whole file that are accepted as is.
     arrays: `{name: sha256 of arr.tobytes()}` the file's arrays must have otherwise.
     reader: `path -> {name: array}`, reads the arrays (`read_npz` by default).
+    file_md5: md5 digests of the whole file that are accepted as is.
     """
 
     fname: str
     url: str = None
     file_sha256: tuple = ()
     arrays: dict = dataclasses.field(default_factory=dict)
+    file_md5: tuple = ()  # Keras gives only md5s for some files (the word indexes)
     reader: Callable = read_npz
 
     def path(self, root=None):
         return Path(root or data_dir()) / self.fname
 
 
-def sha256_file(path, chunk=1 << 20):
-    digest = hashlib.sha256()
+def sha256_file(path, chunk=1 << 20, algorithm="sha256"):
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(chunk), b""):
             digest.update(block)
@@ -84,6 +86,8 @@ def check(resource, path):
     """
     file_hash = sha256_file(path)
     if file_hash in resource.file_sha256:
+        return None
+    if resource.file_md5 and sha256_file(path, algorithm="md5") in resource.file_md5:
         return None
     problem = f"sha256 {file_hash} is not a known hash ({', '.join(resource.file_sha256)})"
     if resource.arrays:

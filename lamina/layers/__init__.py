@@ -45,6 +45,7 @@ from lamina.layers.preprocessing import (
     CategoryEncoding,
     CenterCrop,
     Discretization,
+    HashedCrossing,
     Hashing,
     IntegerLookup,
     Normalization,
@@ -57,6 +58,8 @@ from lamina.layers.preprocessing import (
     RandomZoom,
     Rescaling,
     Resizing,
+    StringLookup,
+    TextVectorization,
 )
 from lamina.layers.regularization import (
     Dropout,

@@ -8,6 +8,7 @@ import numpy as np
 from lamina.core import masking, tree
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.op_layer import OpLayer
+from lamina.models import host_inputs
 from lamina.models.layer_order import keras_layer_order
 from lamina.models.model import Model
 
@@ -43,6 +44,7 @@ class Functional(Model):
         if len({id(t) for t in self.inputs}) != len(self.inputs):
             raise ValueError(f"Model '{self.name}': the same input tensor is listed twice in `inputs`.")
         self._nodes, self._graph_layers = self._build_graph()
+        self._host = host_inputs.split_graph(self._nodes, self.inputs, self.outputs)
         self._records_masks = masking.graph_records_masks(self._nodes)
         self._check_unique_names()
         self.built = True
@@ -166,6 +168,8 @@ class Functional(Model):
                 f"the model: expected shape={expected}, but received input with shape={shape}")
 
     def _check_and_cast(self, i, kt, x):
+        if kt.dtype == "string":
+            return np.asarray(x)  # for the host layers (lamina/models/host_inputs.py)
         if not hasattr(x, "shape"):
             x = jnp.asarray(x)
         self._check_shape(i, kt, tuple(x.shape))
@@ -188,13 +192,19 @@ class Functional(Model):
 
         Masks travel beside the values in a dict by KerasTensor id, only when the graph
         recorded masks or the caller passed `mask` (one per model input)."""
-        flat = self._flatten_inputs(inputs)
-        values, masks = {}, {}
-        for i, (kt, x) in enumerate(zip(self.inputs, flat)):
-            values[id(kt)] = self._check_and_cast(i, kt, x)
-        masking.store(masks, self.inputs, mask)
+        values, masks, nodes = {}, {}, self._nodes
+        if self._host is not None and host_inputs.is_prepared(inputs):
+            # the host layers already ran (lamina/models/host_inputs.py)
+            nodes = self._host.device_nodes
+            values.update(zip(map(id, self._host.device_inputs),
+                              host_inputs.unpack(inputs, self._host)))
+        else:
+            flat = self._flatten_inputs(inputs)
+            for i, (kt, x) in enumerate(zip(self.inputs, flat)):
+                values[id(kt)] = self._check_and_cast(i, kt, x)
+            masking.store(masks, self.inputs, mask)
         track = bool(masks) or self._records_masks
-        for node in self._nodes:
+        for node in nodes:
             args, kwargs = node.map_arguments(values)
             if training is not None and "training" in kwargs:
                 kwargs["training"] = training  # the model's flag overrides one fixed at build

@@ -11,6 +11,7 @@ from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer, structure_version, _has_keras_tensor
 from lamina.core.stateless_scope import in_stateless_scope
 from lamina.core.serialization.deserialization import layer_from_config
+from lamina.models import host_inputs
 from lamina.models.model_saving import SavingMixin
 from lamina.training.shape_buckets import bucket_rows, pad_rows, take_rows
 from lamina.training.train_utils import structure_key
@@ -151,8 +152,18 @@ class Model(Trainer, SavingMixin, Layer):
             return
         super()._maybe_build(args, kwargs)
 
+    # -- host-side preprocessing layers in front (lamina/models/host_inputs.py) -----
+    fit = host_inputs.preparing_inputs(Trainer.fit, ("x",), ("validation_data",))
+    evaluate = host_inputs.preparing_inputs(Trainer.evaluate, ("x",))
+    predict = host_inputs.preparing_inputs(Trainer.predict, ("x",))
+    train_on_batch = host_inputs.preparing_inputs(Trainer.train_on_batch, ("x",))
+    test_on_batch = host_inputs.preparing_inputs(Trainer.test_on_batch, ("x",))
+    predict_on_batch = host_inputs.preparing_inputs(Trainer.predict_on_batch, ("x",))
+
     # -- calling -------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        if args:
+            args = (host_inputs.prepare_call_input(self, args[0]),) + args[1:]
         if (self.built and args and not self.__dict__.get("_run_eagerly_call")
                 and call_context.current() is None and not in_stateless_scope()
                 and not _has_keras_tensor(args) and not _has_keras_tensor(kwargs)

@@ -1,5 +1,7 @@
 """Sequential: a plain stack of layers, each with one input and one output."""
 
+import numpy as np
+
 from lamina.core import masking
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer
@@ -169,6 +171,12 @@ class Sequential(Model):
         if not hasattr(first, "shape"):
             raise ValueError(f"Sequential '{self.name}' expects a single tensor input, got "
                              f"{type(first).__name__}.")
+        if getattr(first, "dtype", None) is not None and np.dtype(first.dtype).kind in "USO":
+            # strings for host-side layers in front (TextVectorization, StringLookup)
+            self._stack.insert(0, InputLayer(batch_shape=(None,) + tuple(first.shape[1:]),
+                                             dtype="string"))
+            self._rebuild()
+            return
         self.build((None,) + tuple(first.shape[1:]))
 
     def call(self, inputs, training=None, mask=None):

@@ -21,6 +21,7 @@ from lamina.core.serialization.errors import InvalidFileError, UnsafeContentErro
 CONFIG = "config.json"
 METADATA = "metadata.json"
 WEIGHTS = "model.weights.h5"
+ASSETS = "assets/"
 
 # Limits on what reading will inflate (module attributes, so a caller may change them).
 MAX_JSON_BYTES = 64 * 2**20
@@ -190,9 +191,23 @@ def read_archive(source):
     return config, metadata, out[WEIGHTS]
 
 
-def write_archive(fileobj, config, metadata, write_weights):
+def read_assets(source):
+    """{entry name: bytes} of the archive's `assets/` entries (vocabulary files...), with
+    the same name and size checks as the other entries."""
+    out = {}
+    with zipfile.ZipFile(source, "r") as zf:
+        for info in zf.infolist():
+            if info.filename.startswith(ASSETS) and not info.is_dir():
+                check_entry_name(info.filename)
+                _check_sizes(info, describe(source))
+                out[info.filename] = zf.read(info)
+    return out
+
+
+def write_archive(fileobj, config, metadata, write_weights, assets=None):
     """Write a .keras archive to a binary file object; `write_weights(f)` writes the HDF5
-    weights into a seekable binary file `f`. Entries are stored uncompressed, like Keras."""
+    weights into a seekable binary file `f`; `assets` maps `assets/...` entry names to
+    bytes. Entries are stored uncompressed, like Keras."""
     with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_STORED) as zf:
         zf.writestr(zipfile.ZipInfo(METADATA), json.dumps(metadata))
         zf.writestr(zipfile.ZipInfo(CONFIG), json.dumps(config))
@@ -205,3 +220,5 @@ def write_archive(fileobj, config, metadata, write_weights):
             info.file_size = size
             with zf.open(info, "w", force_zip64=size > 2**31) as dst:
                 shutil.copyfileobj(tmp, dst, 2**22)
+        for name, data in (assets or {}).items():
+            zf.writestr(zipfile.ZipInfo(name, date_time=info.date_time), data)

@@ -23,7 +23,7 @@ from lamina.models.model import Model
 from lamina.models.model_saving import use_saving_functions
 from lamina.models.sequential import Sequential
 from lamina.models.tracing import _batchless, trace_subclassed_model
-from lamina.saving import archive
+from lamina.saving import archive, assets_io
 from lamina.saving.json_api import model_from_json, model_to_json
 from lamina.saving.weights_io import read_weights, write_weights
 from lamina.version import __version__
@@ -134,7 +134,8 @@ def save_model(model, filepath, overwrite=True, zipped=True):
                 "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
 
     def write(f):
-        archive.write_archive(f, config, metadata, lambda wf: write_weights(model, wf))
+        archive.write_archive(f, config, metadata, lambda wf: write_weights(model, wf),
+                              assets_io.collect_assets(model))
 
     if not isinstance(filepath, (str, os.PathLike)):
         return write(filepath)
@@ -176,6 +177,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             raise _rebuild_error(where, e) from e
     try:
         read_weights(model, io.BytesIO(weights), where)
+        assets_io.restore_assets(model, archive.read_assets(filepath))
     except SavingError:
         raise
     except Exception as e:

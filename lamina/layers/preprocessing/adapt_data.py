@@ -30,12 +30,16 @@ def _is_one_array(data):
     return False
 
 
-def iter_batches(data, steps=None):
-    """Yield the NumPy arrays of `data`: one array, or each batch of a batch source."""
+def iter_batches(data, steps=None, features=_features, is_one_array=_is_one_array,
+                 label=""):
+    """Yield the NumPy arrays of `data`: one array, or each batch of a batch source.
+    `features(batch)` turns one batch into an array; `is_one_array(data)` tells one array
+    from a source of batches; `label` (a layer name) starts the error messages."""
+    where = f"{label}.adapt()" if label else "adapt()"
     if data is None:
-        raise ValueError("adapt() needs data; got None.")
-    if _is_one_array(data):
-        yield _features(data)
+        raise ValueError(f"{where} needs data; got None.")
+    if is_one_array(data):
+        yield features(data)
         return
     if hasattr(data, "__getitem__") and hasattr(data, "__len__") and not isinstance(
             data, (list, tuple, dict, str)):
@@ -43,13 +47,13 @@ def iter_batches(data, steps=None):
     elif hasattr(data, "__iter__") and not isinstance(data, (dict, str)):
         source = iter(data)
     else:
-        raise TypeError(f"adapt() does not accept data of type {type(data).__name__}: pass a "
-                        "NumPy array or an iterable of batches.")
+        raise TypeError(f"{where} does not accept data of type {type(data).__name__}: pass "
+                        "an array or an iterable of batches.")
     empty = True
     for i, batch in enumerate(source):
         if steps is not None and i >= steps:
             break
         empty = False
-        yield _features(batch)
+        yield features(batch)
     if empty:
-        raise ValueError("adapt() received no batches: pass a non-empty array or iterable.")
+        raise ValueError(f"{where} received no batches: pass a non-empty array or iterable.")

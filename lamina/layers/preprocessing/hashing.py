@@ -8,7 +8,9 @@ import numpy as np
 
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer
-from lamina.layers.preprocessing import encoding, farmhash
+from lamina.layers.preprocessing import encoding, farmhash, host_encoding
+from lamina.layers.preprocessing.farmhash_strings import hash_buckets
+from lamina.layers.preprocessing.host_layer import as_text
 
 
 @functools.partial(jax.jit, static_argnums=1)
@@ -23,8 +25,8 @@ class Hashing(Layer):
     gives (floats are truncated to integers first). With `mask_value`, that value goes to
     bin 0 and the others to 1 + hash % (num_bins - 1).
 
-    Integer inputs only: JAX arrays cannot hold strings. `salt` (Keras's SipHash
-    variant) is not supported. output_mode: "int" (int32 bins), "one_hot",
+    Strings are hashed as `Fingerprint64(utf8 bytes) % num_bins` on the host. `salt`
+    (Keras's SipHash variant) is not supported. output_mode: "int" (int32 bins), "one_hot",
     "multi_hot" or "count".
     """
 
@@ -47,12 +49,28 @@ class Hashing(Layer):
         self.sparse = False
         self.built = True
 
-    def _convert_inputs(self, x):
-        if isinstance(x, str) or (isinstance(x, (np.ndarray, list, tuple)) and
-                                  np.asarray(x).dtype.kind in "USO"):
-            raise TypeError("Hashing: lamina hashes integer inputs only; JAX arrays cannot "
-                            "hold strings. Map strings to integers before the model.")
-        return super()._convert_inputs(x)
+    # Strings are hashed on the host (JAX arrays cannot hold them); in a model, a Hashing
+    # fed by a string Input runs with the host-side layers in front (models/host_inputs.py).
+    _string_inputs_on_host = True
+
+    def __call__(self, *args, **kwargs):
+        if args and not isinstance(args[0], KerasTensor) and _is_strings(args[0]):
+            return jnp.asarray(self.host_call(np.asarray(args[0])))
+        return super().__call__(*args, **kwargs)
+
+    def host_call(self, inputs):
+        """Bins of a NumPy array of strings (or integers), computed on the host."""
+        inputs = np.asarray(inputs)
+        masked = self.mask_value is not None and self.num_bins > 1
+        bins = self.num_bins - 1 if masked else self.num_bins
+        if inputs.dtype.kind in "USO":
+            text = as_text(inputs)
+            out = hash_buckets(text, bins)
+            if masked:
+                out = np.where(text == str(self.mask_value), 0, out + 1)
+            return host_encoding.encode(out, self.output_mode, self.num_bins,
+                                        self._output_dtype())
+        return np.asarray(self.call(jnp.asarray(inputs)))
 
     def _output_dtype(self):
         if self.output_mode == "int":
@@ -80,3 +98,11 @@ class Hashing(Layer):
         return {**super().get_config(), "num_bins": self.num_bins, "salt": self.salt,
                 "mask_value": self.mask_value, "output_mode": self.output_mode,
                 "sparse": self.sparse}
+
+
+def _is_strings(x):
+    if isinstance(x, (str, bytes)):
+        return True
+    if isinstance(x, (np.ndarray, list, tuple)):
+        return np.asarray(x).dtype.kind in "USO"
+    return False

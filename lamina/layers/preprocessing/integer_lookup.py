@@ -17,12 +17,13 @@ from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer
 from lamina.layers.preprocessing import encoding
 from lamina.layers.preprocessing.adapt_data import iter_batches
+from lamina.layers.preprocessing.lookup_layout import LookupLayout
 from lamina.layers.preprocessing.tables import set_tables, tables
 
 _INT32 = np.iinfo(np.int32)
 
 
-class IntegerLookup(Layer):
+class IntegerLookup(LookupLayout, Layer):
     """Integer tokens to indices (or back, with `invert=True`).
 
     max_tokens: cap on the vocabulary size, special indices included (adapt keeps the
@@ -78,16 +79,6 @@ class IntegerLookup(Layer):
         self.built = True
 
     # -- vocabulary ------------------------------------------------------------------
-    def _oov_start(self):
-        return 1 if self.mask_token is not None and self.output_mode == "int" else 0
-
-    def _token_start(self):
-        return self._oov_start() + self.num_oov_indices
-
-    def _special_tokens(self):
-        head = [self.mask_token] if self._oov_start() else []
-        return head + [self.oov_token] * self.num_oov_indices
-
     def set_vocabulary(self, vocabulary, idf_weights=None):
         """Use `vocabulary` (unique ints, or a file of one per line); it may start with
         the special tokens (mask, OOV) as `get_vocabulary()` returns them."""
