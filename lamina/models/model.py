@@ -212,6 +212,11 @@ class Model(Trainer, SavingMixin, Layer):
         template = self.__dict__.get("_jit_out_template")
         return out if template is None else _in_order_of(template, out)
 
+    def _input_keys(self, x):
+        if host_inputs.is_prepared(x):  # a batch the model's host layers already ran on
+            return list(x)
+        return super()._input_keys(x)
+
     def _inference_bucket(self, inputs, training, extra_args):
         """(rows, padded rows) of an inference call: padded up to a power of two when the
         model's rows are independent (see training/shape_buckets.py), so calls of every

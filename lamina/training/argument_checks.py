@@ -29,12 +29,11 @@ def check_loop_arguments(what, batch_size=None, shuffle=False, steps=None, epoch
 def check_input_keys(model, x, what):
     """A dict `x` names only the model's inputs (Keras ignores other keys silently; a typo
     there would leave an input unfed or feed the wrong one)."""
-    names = getattr(model, "input_names", None)
-    if not isinstance(x, dict) or not names:
+    if not isinstance(x, dict):
         return
-    struct = getattr(model, "_inputs_struct", None)
-    if isinstance(struct, dict):
-        names = list(struct)
+    names = model._input_keys(x)
+    if not names:
+        return
     unknown = [k for k in x if k not in names]
     if unknown:
         hints = [f"'{k}' (did you mean '{m[0]}'?)" if (m := difflib.get_close_matches(

@@ -68,6 +68,13 @@ class Predictor:
         cbs.on_predict_end()
         return result
 
+    def _input_keys(self, x):
+        """The keys a dict `x` may have: the names of the model's inputs (None: any)."""
+        struct = getattr(self, "_inputs_struct", None)
+        if isinstance(struct, dict):
+            return list(struct)
+        return getattr(self, "input_names", None)
+
     def _check_inputs_numeric(self, x, what):
         """String inputs only where the model declares string inputs (Input(dtype="string"))."""
         inputs = getattr(self, "inputs", None) or []
