@@ -207,6 +207,16 @@ class Model(Trainer, SavingMixin, Layer):
         self._require_built()
         return Layer.count_params(self)
 
+    # -- deployment ------------------------------------------------------------------
+    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,
+               **kwargs):
+        """Write an artifact for inference: format "jax" (lamina.export.load), "onnx"
+        (onnxruntime) or "tf_saved_model" (tf.saved_model.load; needs TensorFlow)."""
+        from lamina.export.model_export import export_model
+
+        export_model(self, filepath, format=format, verbose=verbose,
+                     input_signature=input_signature, **kwargs)
+
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """`Model.from_config` of a functional model's config rebuilds the functional model."""
