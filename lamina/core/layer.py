@@ -141,12 +141,13 @@ class Layer:
 
     @property
     def dtype_policy(self):
-        return policy_name(self._dtype, self.quantization_mode)
+        return policy_name(self._dtype, self.__dict__.get("_quantization_mode"))
 
     @property
     def quantization_mode(self):
         """"int8", ... once `quantize(mode)` ran (or the layer was made quantized), else None."""
-        return self.__dict__.get("_quantization_mode")
+        mode = self.__dict__.get("_quantization_mode")
+        return None if mode is None else mode.split("/")[0]
 
     def quantize(self, mode=None, type_check=True, config=None):
         """Quantize this layer's weights; layers without a quantized form raise."""

@@ -1,5 +1,6 @@
 """Quantized dtype policy names, as Keras writes them: "int8_from_float32" is a layer whose
-kernel is stored as int8, quantized from float32 weights (its compute dtype)."""
+kernel is stored as int8, quantized from float32 weights (its compute dtype);
+"int4/128_from_float32" an int4 one in groups of 128 rows ("int4/-1": one scale per unit)."""
 
 QUANTIZATION_MODES = ("int8", "float8", "int4", "gptq", "awq")
 
@@ -16,7 +17,7 @@ def split_policy(dtype):
         dtype = dtype.name
     if isinstance(dtype, str) and "_from_" in dtype:
         mode, source = dtype.split("_from_", 1)
-        if mode in QUANTIZATION_MODES:
+        if mode.split("/")[0] in QUANTIZATION_MODES:
             return source, mode
     return dtype, None
 

@@ -8,6 +8,7 @@ from lamina.core.layer import Layer
 from lamina.layers import quantization
 from lamina.layers.dense_matmul import dense_matmul
 from lamina.layers.int8_product import int8_product
+from lamina.quantizers.quantizers import dequantize_grouped, unpack_int4
 from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
 
 
@@ -43,7 +44,9 @@ class Dense(Layer):
         if input_dim is None:
             raise ValueError(f"Dense '{self.name}' needs a known last input dimension, got "
                              f"input shape {tuple(input_shape)}.")
-        if self.quantization_mode is not None:
+        if self.quantization_mode == "int4":
+            quantization.add_int4_kernel(self, (input_dim, self.units), self.units)
+        elif self.quantization_mode is not None:
             quantization.check_mode(self, self.quantization_mode)
             quantization.add_int8_kernel(self, (input_dim, self.units), (self.units,))
         else:
@@ -63,6 +66,8 @@ class Dense(Layer):
         if self.quantization_mode == "int8":
             x = int8_product(jnp.matmul, inputs, self.kernel.value, self.kernel_scale.value[None],
                              -1, self.inputs_quantizer, self.compute_dtype)
+        elif self.quantization_mode == "int4":
+            x = self._int4_matmul(inputs)
         else:
             x = dense_matmul(inputs, self.kernel.value)
         if self.bias is not None:
@@ -74,11 +79,23 @@ class Dense(Layer):
 
     # -- quantization (int8 kernel, one scale per output unit; Keras's variables) ------
     def quantize(self, mode=None, type_check=True, config=None):
-        """Store the kernel as int8 with one abs-max scale per output unit; calls then
-        quantize their inputs per row (unless `config` says otherwise). mode: "int8"."""
+        """mode "int8": the kernel as int8 with one abs-max scale per output unit, inputs
+        quantized per row at each call (unless `config` says otherwise). mode "int4": the
+        kernel as int4, by default asymmetric in groups of 128 input rows (an
+        Int4QuantizationConfig sets block_size; -1 for one scale per unit), weight-only."""
         quantization.quantize_kernel(self, Dense, mode, type_check, config, reduced_axes=0,
                                      scale_shape=(self.units,),
-                                     stored_scale=lambda scale: scale.reshape(-1))
+                                     stored_scale=lambda scale: scale.reshape(-1),
+                                     int4_units=self.units)
+
+    def _int4_matmul(self, inputs):
+        kernel = unpack_int4(self.kernel.value, self.units, axis=-1)
+        if self.g_idx is None:  # one symmetric scale per unit
+            return int8_product(jnp.matmul, inputs, kernel, self.kernel_scale.value[None], -1,
+                                self.inputs_quantizer, self.compute_dtype)
+        float_kernel = dequantize_grouped(kernel, self.kernel_scale.value,
+                                          self.kernel_zero.value, self.g_idx.value)
+        return jnp.matmul(inputs, float_kernel.astype(self.compute_dtype))
 
     _saved_variables = quantization.kernel_file_order
 

@@ -177,7 +177,7 @@ class EinsumDense(Layer):
         self.full_output_shape = output
         self._axes = quantization_axes(self.equation, len(input_shape))
         if self.quantization_mode is not None:
-            quantization.check_mode(self, self.quantization_mode)
+            quantization.check_mode(self, self.quantization_mode, ("int8",))
             quantization.add_int8_kernel(self, tuple(kernel),
                                          self._axes.stored_scale_shape(kernel))
         else:

@@ -31,7 +31,7 @@ class Embedding(Layer):
 
     def build(self, input_shape=None):
         if self.quantization_mode is not None:
-            quantization.check_mode(self, self.quantization_mode)
+            quantization.check_mode(self, self.quantization_mode, ("int8",))
             self._int8_build()
             self.built = True
             return
@@ -64,7 +64,7 @@ class Embedding(Layer):
         """Store the table as int8 with one abs-max scale per row. mode: "int8"."""
         if type_check and type(self) is not Embedding:
             return super().quantize(mode, type_check, config)
-        mode = quantization.check_quantize_args(self, mode, config)
+        mode = quantization.check_quantize_args(self, mode, config, ("int8",))
         self.quantization_config = config
         quantizer = QuantizationConfig.weight_quantizer_or_default(config,
                                                                    AbsMaxQuantizer(axis=-1))

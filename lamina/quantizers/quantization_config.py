@@ -67,3 +67,46 @@ class Int8QuantizationConfig(QuantizationConfig):
     @property
     def mode(self):
         return "int8"
+
+
+class Int4QuantizationConfig(QuantizationConfig):
+    """int4 weights (two per int8 byte), weight-only by default.
+
+    block_size: rows per group of the asymmetric sub-channel scheme (scale and zero point
+    per group and output unit), default 128; None or -1 for one symmetric scale per
+    output unit. Custom quantizers only with per-channel quantization.
+    """
+
+    def __init__(self, weight_quantizer=None, activation_quantizer="default", block_size=128):
+        if activation_quantizer == "default":
+            activation_quantizer = None
+        super().__init__(weight_quantizer, activation_quantizer)
+        if block_size is not None and block_size != -1 and block_size <= 0:
+            raise ValueError("block_size must be None, -1, or a positive integer. "
+                             f"Received: block_size={block_size}")
+        self.block_size = block_size
+        sub_channel = block_size is not None and block_size > 0
+        if sub_channel and (weight_quantizer is not None or activation_quantizer is not None):
+            raise ValueError("Int4 sub-channel quantization (block_size > 0) does not support "
+                             "custom quantizers. Either set block_size to None or -1 for "
+                             "per-channel quantization, or remove the custom quantizer "
+                             f"arguments. Received: block_size={block_size}")
+        if weight_quantizer is not None and tuple(weight_quantizer.value_range) != (-8, 7):
+            raise ValueError("Int4QuantizationConfig requires a weight_quantizer with "
+                             "value_range=(-8, 7). Received: "
+                             f"value_range={weight_quantizer.value_range}")
+
+    @property
+    def mode(self):
+        return "int4"
+
+    def get_config(self):
+        return {**super().get_config(), "block_size": self.block_size}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        block_size = config.pop("block_size", 128)
+        base = QuantizationConfig.from_config.__func__(QuantizationConfig, config)
+        return cls(weight_quantizer=base.weight_quantizer,
+                   activation_quantizer=base.activation_quantizer, block_size=block_size)

@@ -34,6 +34,41 @@ def abs_max_quantize(inputs, axis, value_range=(-127, 127), dtype="int8", epsilo
     return q, scale
 
 
+def abs_max_quantize_grouped_with_zero_point(inputs, block_size, value_range=(-8, 7),
+                                             dtype="int8", epsilon=None, to_numpy=False):
+    """Asymmetric quantization of a (rows, columns) matrix in groups of `block_size` rows:
+    per group and column, `scale = (max - min + epsilon) / (qmax - qmin)`,
+    `zero = clip(round(-min / scale) + qmin)`, `q = clip(round(x / scale) + zero)`.
+    Returns (q as `dtype`, scale (groups, columns), zero (groups, columns) int8); the
+    last group is zero-padded. `q` approximates `(x / scale) + zero`."""
+    epsilon = _epsilon() if epsilon is None else epsilon
+    x = np.asarray(inputs)
+    rows, cols = x.shape
+    groups = -(-rows // block_size)
+    padded = np.concatenate([x, np.zeros((groups * block_size - rows, cols), x.dtype)])
+    blocks = padded.reshape(groups, block_size, cols)
+    qmin, qmax = value_range
+    low, high = blocks.min(axis=1, keepdims=True), blocks.max(axis=1, keepdims=True)
+    scale = ((high - low) + epsilon) / (qmax - qmin)
+    zero = np.clip(np.round(-low / scale) + qmin, qmin, qmax)
+    q = np.clip(np.round(blocks / scale) + zero, qmin, qmax).astype(dtype)
+    q = q.reshape(groups * block_size, cols)[:rows]
+    scale = scale[:, 0].astype(x.dtype)
+    zero = zero[:, 0].astype("int8")
+    if to_numpy:
+        return q, scale, zero
+    return jnp.asarray(q), jnp.asarray(scale), jnp.asarray(zero)
+
+
+def dequantize_grouped(q, scale, zero, group_index):
+    """Rows of `q` back to floats with the scale and zero point of their group
+    (`group_index[row]`): (q - zero) * scale."""
+    groups = jnp.asarray(group_index).astype(jnp.int32)
+    scale_rows = jnp.take(scale, groups, axis=0)
+    zero_rows = jnp.take(zero, groups, axis=0).astype(scale_rows.dtype)
+    return (q.astype(scale_rows.dtype) - zero_rows) * scale_rows
+
+
 class Quantizer:
     """Base class: `quantizer(x) -> (quantized x, scale)`."""
 

@@ -2,10 +2,15 @@
 
 import re
 
-from lamina.quantizers.quantization_config import Int8QuantizationConfig, QuantizationConfig
+from lamina.quantizers.quantization_config import (
+    Int4QuantizationConfig,
+    Int8QuantizationConfig,
+    QuantizationConfig,
+)
 from lamina.quantizers.quantizers import AbsMaxQuantizer, Quantizer
 
-_CLASSES = (Quantizer, AbsMaxQuantizer, QuantizationConfig, Int8QuantizationConfig)
+_CLASSES = (Quantizer, AbsMaxQuantizer, QuantizationConfig, Int8QuantizationConfig,
+            Int4QuantizationConfig)
 _BY_NAME = {c.__name__: c for c in _CLASSES}
 _BY_NAME.update({re.sub(r"(?<!^)(?=[A-Z])", "_", c.__name__).lower(): c for c in _CLASSES})
 

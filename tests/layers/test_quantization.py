@@ -114,5 +114,44 @@ def test_quantized_layer_from_config_builds_int8_variables():
     assert [(v.name, v.dtype) for v in layer.weights] == \
         [("bias", "float32"), ("kernel", "int8"), ("kernel_scale", "float32")]
     assert layer.get_config()["dtype"] == "int8_from_float32"
-    with pytest.raises(ValueError, match="mode 'int4' is not available in lamina"):
-        lamina.layers.Dense(4, dtype="int4_from_float32").build((None, 3))
+    with pytest.raises(ValueError, match="mode 'float8' is not available in lamina"):
+        lamina.layers.Dense(4, dtype="float8_from_float32").build((None, 3))
+
+
+@pytest.mark.parametrize("block_size", [128, -1])
+def test_dense_int4_equals_keras_and_files_move_both_ways(block_size, tmp_path):
+    def build(k):
+        return k.Sequential([k.Input((300,)), k.layers.Dense(9, activation="relu"),
+                             k.layers.Dense(3)])
+
+    mine, theirs = build(lamina), build(keras)
+    mine.set_weights(theirs.get_weights())
+    x = np.random.default_rng(5).random((16, 300)).astype("float32")
+    float_out = np.asarray(mine(x))
+    mine.quantize(config=lamina.quantizers.Int4QuantizationConfig(block_size=block_size))
+    theirs.quantize(config=keras.quantizers.Int4QuantizationConfig(block_size=block_size))
+    assert mine.layers[0].dtype_policy == theirs.layers[0].dtype_policy.name == \
+        f"int4/{block_size}_from_float32"
+    assert [(v.name, v.dtype, tuple(v.shape)) for v in mine.layers[0].weights] == \
+        [(v.name, str(v.dtype), tuple(v.shape)) for v in theirs.layers[0].weights]
+    out = np.asarray(mine(x))
+    np.testing.assert_allclose(out, np.asarray(theirs(x)), atol=1e-5, rtol=0)
+    assert np.abs(out - float_out).max() < 0.2 * np.abs(float_out).max()  # 4 bits
+    mine.save(tmp_path / "mine.keras")
+    np.testing.assert_allclose(np.asarray(keras.saving.load_model(tmp_path / "mine.keras")(x)),
+                               out, atol=1e-5, rtol=0)
+    theirs.save(tmp_path / "theirs.keras")
+    np.testing.assert_allclose(
+        np.asarray(lamina.saving.load_model(tmp_path / "theirs.keras")(x)), out, atol=1e-5,
+        rtol=0)
+
+
+def test_int4_default_is_groups_of_128_and_other_layers_are_skipped():
+    model = lamina.Sequential([lamina.Input((5,), dtype="int32"),
+                               lamina.layers.Embedding(20, 8), lamina.layers.Dense(2)])
+    with pytest.warns(UserWarning, match="Embedding 'embedding' has no 'int4' form"):
+        model.quantize("int4")
+    assert [layer.dtype_policy for layer in model.layers] == \
+        ["float32", "int4/128_from_float32"]
+    with pytest.raises(NotImplementedError, match="has no 'int4' form in lamina"):
+        model.layers[0].quantize("int4")

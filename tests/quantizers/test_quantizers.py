@@ -52,3 +52,26 @@ def test_configs_round_trip_and_check():
     assert isinstance(quantizers.get("abs_max_quantizer"), quantizers.AbsMaxQuantizer)
     with pytest.raises(ValueError, match="Could not interpret quantizer identifier: nope"):
         quantizers.get("nope")
+
+
+@pytest.mark.parametrize("to_numpy", [False, True])
+def test_grouped_quantization_equals_keras(to_numpy):
+    x = np.random.default_rng(3).normal(size=(300, 7)).astype("float32")
+    mine = quantizers.abs_max_quantize_grouped_with_zero_point(x, 128, to_numpy=to_numpy)
+    theirs = keras.quantizers.abs_max_quantize_grouped_with_zero_point(x, 128,
+                                                                       to_numpy=to_numpy)
+    for a, b in zip(mine, theirs):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6)
+        assert str(np.asarray(a).dtype) == str(np.asarray(b).dtype)
+
+
+def test_int4_config_checks_like_keras():
+    assert quantizers.Int4QuantizationConfig().block_size == 128
+    with pytest.raises(ValueError, match="block_size must be None, -1, or a positive"):
+        quantizers.Int4QuantizationConfig(block_size=0)
+    with pytest.raises(ValueError, match="does not support custom quantizers"):
+        quantizers.Int4QuantizationConfig(
+            weight_quantizer=quantizers.AbsMaxQuantizer(value_range=(-8, 7)))
+    config = quantizers.Int4QuantizationConfig(block_size=-1)
+    back = quantizers.deserialize(quantizers.serialize(config))
+    assert isinstance(back, quantizers.Int4QuantizationConfig) and back.block_size == -1
