@@ -152,10 +152,13 @@ def unpack_int4(packed, orig_len, axis=0, dtype="int8"):
 
 
 def compute_float8_scale(amax, scale, dtype_max, margin=0):
-    """The next float8 scale from the recorded amax (delayed scaling, as Keras)."""
+    """The next float8 scale from the recorded amax (delayed scaling, as Keras): about
+    amax / dtype_max * 2**margin; the old scale when amax is 0 or not finite."""
+    amax, scale = jnp.asarray(amax), jnp.asarray(scale)
+    inverse = 1.0 / scale
     sf = (dtype_max / amax) / (2.0 ** margin)
-    sf = jnp.where(amax > 0.0, sf, scale)
-    sf = jnp.where(jnp.isfinite(amax), sf, scale)
+    sf = jnp.where(amax > 0.0, sf, inverse)
+    sf = jnp.where(jnp.isfinite(amax), sf, inverse)
     return 1.0 / sf
 
 
@@ -168,6 +171,7 @@ def compute_float8_amax_history(x, amax_history):
 def quantize_and_dequantize(inputs, scale, quantized_dtype, compute_dtype):
     """Round `inputs / scale` through `quantized_dtype` (e.g. "float8_e4m3fn") and back."""
     qdtype = jnp.dtype(quantized_dtype)
-    info = jnp.finfo(qdtype)
-    x = jnp.clip(jnp.asarray(inputs) / scale, info.min, info.max).astype(qdtype)
-    return (x.astype(compute_dtype) * scale).astype(compute_dtype)
+    top = float(jnp.finfo(qdtype).max)
+    scale = jnp.asarray(scale, compute_dtype)
+    x = jnp.clip(jnp.asarray(inputs, compute_dtype) / scale, -top, top).astype(qdtype)
+    return x.astype(compute_dtype) * scale

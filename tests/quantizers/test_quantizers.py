@@ -75,3 +75,20 @@ def test_int4_config_checks_like_keras():
     config = quantizers.Int4QuantizationConfig(block_size=-1)
     back = quantizers.deserialize(quantizers.serialize(config))
     assert isinstance(back, quantizers.Int4QuantizationConfig) and back.block_size == -1
+
+
+def test_float8_helpers_equal_keras():
+    for amax in (3.5, 0.0, np.inf):
+        mine = quantizers.compute_float8_scale(np.float32(amax), np.float32(0.25), 448.0, 1)
+        theirs = keras.quantizers.compute_float8_scale(np.float32(amax), np.float32(0.25),
+                                                       448.0, 1)
+        np.testing.assert_allclose(np.asarray(mine), np.asarray(theirs), rtol=1e-6)
+    x = np.random.default_rng(4).normal(size=(5, 3)).astype("float32") * 100
+    history = np.arange(4, dtype="float32")
+    np.testing.assert_allclose(
+        np.asarray(quantizers.compute_float8_amax_history(x, history)),
+        np.asarray(keras.quantizers.compute_float8_amax_history(x, history)))
+    for dtype in ("float8_e4m3fn", "float8_e5m2"):
+        np.testing.assert_array_equal(
+            np.asarray(quantizers.quantize_and_dequantize(x, 0.5, dtype, "float32")),
+            np.asarray(keras.quantizers.quantize_and_dequantize(x, 0.5, dtype, "float32")))
