@@ -10,13 +10,15 @@ from lamina.core.stateless_scope import StatelessScope
 
 
 class Endpoint:
-    """A named function, its input signature (TensorSpecs) and the variables it reads."""
+    """A named function, its input signature (TensorSpecs), the variables it reads and
+    format options (e.g. `jax2tf_kwargs` for the saved_model format)."""
 
-    def __init__(self, name, fn, signature, variables):
+    def __init__(self, name, fn, signature, variables, options=None):
         self.name = name
         self.fn = fn
         self.signature = signature
         self.variables = list(variables)
+        self.options = dict(options or {})
 
     def pure(self, variable_values, *args):
         with StatelessScope(zip(self.variables, variable_values)):

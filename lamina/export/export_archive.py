@@ -93,15 +93,15 @@ class ExportArchive:
             raise ValueError(
                 f"add_endpoint('{name}'): is_static=False is not supported: lamina exports "
                 "endpoints as stateless inference functions (state updates are dropped).")
-        endpoint = Endpoint(name, fn, list(to_specs(list(input_signature))), self.variables)
-        endpoint.options = dict(kwargs)
+        endpoint = Endpoint(name, fn, list(to_specs(list(input_signature))), self.variables,
+                            options=kwargs)
         self._endpoints[name] = endpoint
         return fn
 
     def track_and_add_endpoint(self, name, resource, input_signature, **kwargs):
         """`track(resource)` then `add_endpoint(name, resource.__call__, input_signature)`."""
         self.track(resource)
-        return self.add_endpoint(name, _inference_call(resource), input_signature, **kwargs)
+        return self.add_endpoint(name, inference_call(resource), input_signature, **kwargs)
 
     def add_variable_collection(self, name, variables):
         """Save `variables` (a list/tuple/set of Variables) as attribute `name` of the
@@ -146,7 +146,8 @@ def _distinct(variables):
     return list({id(v): v for v in variables}.values())
 
 
-def _inference_call(resource):
+def inference_call(resource):
+    """`resource(*args, training=False)`: the endpoint function of a layer or model."""
     def call(*args):
         return resource(*args, training=False)  # Layer.__call__ drops it where unused
     return call

@@ -1,7 +1,8 @@
 """`model.export(filepath, format, ...)`: one endpoint "serve" over the model's inference
 call, written in the chosen format."""
 
-from lamina.export.export_archive import ExportArchive, describe
+from lamina.export.endpoint import Endpoint
+from lamina.export.export_archive import ExportArchive, describe, inference_call
 from lamina.export.input_signature import check_matches, default_signature, to_specs
 
 FORMATS = ("jax", "onnx", "tf_saved_model")
@@ -28,9 +29,7 @@ def export_model(model, filepath, format="tf_saved_model", verbose=None, input_s
 
         opset_version = kwargs.pop("opset_version", None)
         _no_more(kwargs, format)
-        archive = ExportArchive("jax")
-        archive.track_and_add_endpoint("serve", model, input_signature)
-        endpoint = archive._endpoints["serve"]
+        endpoint = Endpoint("serve", inference_call(model), input_signature, model.variables)
         onnx_format.write(filepath, endpoint, opset_version=opset_version)
         if verbose:
             print(describe(filepath, [endpoint]))
