@@ -1,9 +1,11 @@
-"""TensorFlow SavedModel export through jax2tf (needs TensorFlow: `lamina[tf]`).
+"""TensorFlow SavedModel export through jax2tf (needs TensorFlow, installed by the user:
+tested with tensorflow-cpu 2.21, which wants h5py < 3.15, older than lamina's pin, so it
+is no extra of lamina's).
 
-Each endpoint becomes a `tf.function` attribute of the saved module (`reloaded.serve(x)`,
+Each endpoint becomes a `tf.function` attribute of the saved object (`reloaded.serve(x)`,
 as with Keras's export), computing with the tracked variables stored as `tf.Variable`s;
-the batch axis of every input is polymorphic. Variable collections become lists of
-`tf.Variable`s on the module.
+the batch axis of every input is polymorphic. `variables`, `trainable_variables`,
+`non_trainable_variables` and each variable collection are lists of them.
 """
 
 import os
@@ -19,7 +21,7 @@ def require_tensorflow():
         import tensorflow as tf
     except ImportError as e:
         raise ImportError(
-            "Exporting a TensorFlow SavedModel needs TensorFlow: pip install 'lamina[tf]'. "
+            "Exporting a TensorFlow SavedModel needs TensorFlow (pip install tensorflow-cpu). "
             "Without it, export with format='jax' (lamina.export.load) or format='onnx'. "
             f"Import failed with: {e}") from None
     return tf
@@ -31,11 +33,17 @@ def _poly(spec):
     return "(" + ", ".join(dims) + ")"
 
 
+def _bound(converted, variables):
+    def serve(*args):
+        return converted(variables, *args)
+    return serve
+
+
 def write(filepath, endpoints, collections, options=None):
     tf = require_tensorflow()
     from jax.experimental import jax2tf
 
-    module = tf.Module()
+    module = tf.__internal__.tracking.AutoTrackable()  # takes any attribute, as Keras's
     tf_vars = {}
 
     def tf_var(v):
@@ -55,13 +63,13 @@ def write(filepath, endpoints, collections, options=None):
             lambda s: tf.TensorSpec(s.shape, s.dtype, name=s.name), arg, is_leaf=is_leaf)
             for arg in e.signature]
 
-        def serve(*args, _converted=converted, _variables=variables):
-            return _converted(_variables, *args)
-
-        setattr(module, e.name, tf.function(serve, input_signature=tf_signature,
-                                            autograph=False))
+        setattr(module, e.name, tf.function(_bound(converted, variables),
+                                            input_signature=tf_signature, autograph=False))
     for name, vs in collections.items():
         setattr(module, name, [tf_var(v) for v in vs])
-    module.variables_list = list(tf_vars.values())
+    every = list(tf_vars.values())
+    module.variables = every
+    module.trainable_variables = [v for v in every if v.trainable]
+    module.non_trainable_variables = [v for v in every if not v.trainable]
     tf.saved_model.save(module, os.fspath(filepath), options=options)
 
