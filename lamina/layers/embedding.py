@@ -1,12 +1,18 @@
 """Embedding: integer indices -> dense vectors."""
 
 import jax.numpy as jnp
+import numpy as np
 
 from lamina import constraints, initializers, regularizers
 from lamina.core.layer import Layer
 from lamina.layers import quantization
-from lamina.quantizers.quantization_config import QuantizationConfig
-from lamina.quantizers.quantizers import AbsMaxQuantizer
+from lamina.quantizers.quantization_config import Int4QuantizationConfig, QuantizationConfig
+from lamina.quantizers.quantizers import (
+    AbsMaxQuantizer,
+    abs_max_quantize_grouped_with_zero_point,
+    pack_int4,
+    unpack_int4,
+)
 from lamina.saving.serialization import serialize_keras_object as _ser
 
 
@@ -31,8 +37,8 @@ class Embedding(Layer):
 
     def build(self, input_shape=None):
         if self.quantization_mode is not None:
-            quantization.check_mode(self, self.quantization_mode, ("int8",))
-            self._int8_build()
+            quantization.check_mode(self, self.quantization_mode)
+            self._quantized_build()
             self.built = True
             return
         self.embeddings = self.add_weight(
@@ -45,36 +51,78 @@ class Embedding(Layer):
 
     def call(self, inputs):
         indices = inputs if jnp.issubdtype(inputs.dtype, jnp.integer) else inputs.astype(jnp.int32)
-        rows = jnp.take(self.embeddings.value, indices, axis=0)
-        if self.quantization_mode == "int8":
-            scale = jnp.take(self.embeddings_scale.value, indices, axis=0)
+        table = self.embeddings.value
+        if self.quantization_mode == "int4":
+            table = unpack_int4(table, self.output_dim, axis=-1)
+        rows = jnp.take(table, indices, axis=0)
+        if self.quantization_mode is None:
+            return rows
+        scale = jnp.take(self.embeddings_scale.value, indices, axis=0)
+        if getattr(self, "g_idx", None) is None:  # one scale per row
             return rows.astype(self.compute_dtype) / scale[..., None]
-        return rows
+        zero = jnp.take(self.embeddings_zero.value, indices, axis=0)
+        groups = self.g_idx.value.astype(jnp.int32)  # each column's group
+        return ((rows.astype(self.compute_dtype) - jnp.take(zero, groups, axis=-1))
+                * jnp.take(scale, groups, axis=-1)).astype(self.compute_dtype)
 
-    # -- quantization (int8 rows, one scale per row; Keras's variables) ----------------
-    def _int8_build(self):
-        shape = (self.input_dim, self.output_dim)
-        self.embeddings = self.add_weight(shape=shape, initializer="zeros", dtype="int8",
-                                          trainable=False, name="embeddings")
-        # One scale per row (reducing output_dim, usually the shorter axis).
-        self.embeddings_scale = self.add_weight(shape=(self.input_dim,), initializer="ones",
+    # -- quantization (Keras's variables) ------------------------------------------------
+    def _quantized_build(self):
+        """int8: the table as int8 with one scale per row (reducing output_dim, usually
+        the shorter axis). int4: two values per int8 along the row, either one scale per
+        row ("int4/-1") or a scale and zero point per row and group of columns."""
+        int4 = self.quantization_mode == "int4"
+        columns = (self.output_dim + 1) // 2 if int4 else self.output_dim
+        self.embeddings = self.add_weight(shape=(self.input_dim, columns), initializer="zeros",
+                                          dtype="int8", trainable=False, name="embeddings")
+        block = quantization.int4_block_size(self._quantization_mode) if int4 else None
+        scale_shape = (self.input_dim,) if block is None else \
+            (self.input_dim, -(-self.output_dim // block))
+        self.embeddings_scale = self.add_weight(shape=scale_shape, initializer="ones",
                                                 trainable=False, name="embeddings_scale")
+        self.embeddings_zero = self.g_idx = None
+        if block is not None:
+            self.embeddings_zero = self.add_weight(shape=scale_shape, initializer="zeros",
+                                                   dtype="int8", trainable=False,
+                                                   name="embeddings_zero")
+            self.g_idx = self.add_weight(shape=(self.output_dim,), initializer="zeros",
+                                         trainable=False, name="g_idx")
+            self.g_idx.assign(np.arange(self.output_dim) // block)
 
     def quantize(self, mode=None, type_check=True, config=None):
-        """Store the table as int8 with one abs-max scale per row. mode: "int8"."""
+        """mode "int8": the table as int8 with one abs-max scale per row. mode "int4": as
+        int4, by default asymmetric in groups of 128 columns per row (an
+        Int4QuantizationConfig sets block_size; -1 for one scale per row)."""
         if type_check and type(self) is not Embedding:
             return super().quantize(mode, type_check, config)
-        mode = quantization.check_quantize_args(self, mode, config, ("int8",))
+        mode = quantization.check_quantize_args(self, mode, config)
+        if mode == "int4" and config is None:
+            config = Int4QuantizationConfig()
         self.quantization_config = config
-        quantizer = QuantizationConfig.weight_quantizer_or_default(config,
-                                                                   AbsMaxQuantizer(axis=-1))
-        float_table = self.embeddings
-        table, scale = quantizer(float_table.value, to_numpy=True)
-        quantization.drop_variable(self, float_table)
+        float_table = self.embeddings.value
+        zero = None
+        if mode == "int8":
+            quantizer = QuantizationConfig.weight_quantizer_or_default(
+                config, AbsMaxQuantizer(axis=-1))
+            table, scale = quantizer(float_table, to_numpy=True)
+            scale = scale.reshape(-1)
+        elif config.block_size in (None, -1):
+            mode = "int4/-1"
+            quantizer = QuantizationConfig.weight_quantizer_or_default(
+                config, AbsMaxQuantizer(axis=-1, value_range=(-8, 7)))
+            table, scale = quantizer(float_table, to_numpy=True)
+            scale = scale.reshape(-1)
+        else:
+            mode = f"int4/{config.block_size}"
+            table, scale, zero = (a.T for a in abs_max_quantize_grouped_with_zero_point(
+                np.asarray(float_table).T, block_size=config.block_size, to_numpy=True))
+        quantization.drop_variable(self, self.embeddings)
         self._quantization_mode = mode
-        self._int8_build()
-        self.embeddings.assign(table)
-        self.embeddings_scale.assign(scale.reshape(-1))
+        self._quantized_build()
+        self.embeddings.assign(pack_int4(table, axis=-1)[0] if mode.startswith("int4")
+                               else table)
+        self.embeddings_scale.assign(scale)
+        if zero is not None:
+            self.embeddings_zero.assign(zero)
 
     def compute_mask(self, inputs, mask=None):
         return None if not self.mask_zero else jnp.not_equal(inputs, 0)

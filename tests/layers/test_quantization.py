@@ -147,11 +147,31 @@ def test_dense_int4_equals_keras_and_files_move_both_ways(block_size, tmp_path):
 
 
 def test_int4_default_is_groups_of_128_and_other_layers_are_skipped():
-    model = lamina.Sequential([lamina.Input((5,), dtype="int32"),
-                               lamina.layers.Embedding(20, 8), lamina.layers.Dense(2)])
-    with pytest.warns(UserWarning, match="Embedding 'embedding' has no 'int4' form"):
+    model = lamina.Sequential([lamina.Input((5, 3)),
+                               lamina.layers.EinsumDense("abc,cd->abd", (5, 4)),
+                               lamina.layers.Dense(2)])
+    with pytest.warns(UserWarning, match="EinsumDense 'einsum_dense' has no 'int4' form"):
         model.quantize("int4")
     assert [layer.dtype_policy for layer in model.layers] == \
         ["float32", "int4/128_from_float32"]
     with pytest.raises(NotImplementedError, match="has no 'int4' form in lamina"):
         model.layers[0].quantize("int4")
+
+
+@pytest.mark.parametrize("output_dim,block_size", [(300, 128), (9, -1)])
+def test_embedding_int4_equals_keras(output_dim, block_size):
+    def build(k):
+        i = k.Input((5,), dtype="int32")
+        return k.Model(i, k.layers.Embedding(50, output_dim)(i))
+
+    mine, theirs = build(lamina), build(keras)
+    mine.set_weights(theirs.get_weights())
+    x = np.random.default_rng(6).integers(0, 50, (7, 5)).astype("int32")
+    float_out = np.asarray(mine(x))
+    mine.quantize(config=lamina.quantizers.Int4QuantizationConfig(block_size=block_size))
+    theirs.quantize(config=keras.quantizers.Int4QuantizationConfig(block_size=block_size))
+    assert [(v.name, v.dtype, tuple(v.shape)) for v in mine.layers[-1].weights] == \
+        [(v.name, str(v.dtype), tuple(v.shape)) for v in theirs.layers[-1].weights]
+    out = np.asarray(mine(x))
+    np.testing.assert_allclose(out, np.asarray(theirs(x)), atol=1e-6, rtol=0)
+    assert np.abs(out - float_out).max() < 0.2 * np.abs(float_out).max()
