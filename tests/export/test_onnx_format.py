@@ -42,3 +42,13 @@ def test_ticket_onnx_equals_predict(tmp_path):
 def test_onnx_rejects_unknown_keyword(tmp_path):
     with pytest.raises(ValueError, match=r"Unrecognized keyword argument\(s\) \['is_static'\]"):
         mnist_model().export(tmp_path / "m.onnx", format="onnx", is_static=True)
+
+
+def test_int8_quantized_model_exports_to_onnx(tmp_path):
+    model = mnist_model()
+    model.quantize("int8")
+    model.export(tmp_path / "q.onnx", format="onnx", verbose=False)
+    session = ort.InferenceSession(str(tmp_path / "q.onnx"))
+    x = mnist_data(7)
+    np.testing.assert_allclose(session.run(None, {session.get_inputs()[0].name: x})[0],
+                               model.predict(x, verbose=0), atol=TOL, rtol=0)
