@@ -47,8 +47,12 @@ ROWS = [
     ("W5", "import_s", "W5 import time (fresh process)", "s", "keras", "le", 1.0),
     ("W5", "first_epoch_s", "W5 build + compile + first epoch, 1,280 samples (fresh process)",
      "s", "keras", "le", 0.8),
+    ("W6", "predict10k_float_samples_per_s", "W6 predict, 10,000 samples, float MLP", "samples/s",
+     "keras", "ge", 1.0),
+    ("W6", "predict10k_int8_samples_per_s", "W6 predict, 10,000 samples, int8-quantized MLP",
+     "samples/s", "keras", "ge", 1.0),
 ]
-WORKLOADS = ["W1", "W2", "W3", "W4", "W5"]
+WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6"]
 
 
 # -- environments ------------------------------------------------------------------------

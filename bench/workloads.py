@@ -19,6 +19,9 @@ Figures (units in the name):
   predict10k_samples_per_s  10,000 samples / median wall time of `model.predict(x)`.
   first_epoch_s           model construction + compile + `fit` of one epoch, in a
                           fresh process (tracing and XLA compilation included).
+  predict10k_float_samples_per_s / predict10k_int8_samples_per_s
+                          10,000 samples / median wall time of `model.predict(x)` on the
+                          MNIST MLP before and after `model.quantize("int8")`.
 """
 
 import os
@@ -38,6 +41,7 @@ CONFIGS = {
         "w3_samples": 12800, "w3_timed_epochs": 1,
         "w4_calls": 1000, "w4_warmup": 20, "w4_big": 10000, "w4_big_calls": 5,
         "w5_samples": 1280,
+        "w6_calls": 5,
     },
     "quick": {
         "w1_samples": 12800, "w1_timed_epochs": 1,
@@ -45,6 +49,7 @@ CONFIGS = {
         "w3_samples": 1280, "w3_timed_epochs": 1,
         "w4_calls": 200, "w4_warmup": 10, "w4_big": 10000, "w4_big_calls": 2,
         "w5_samples": 1280,
+        "w6_calls": 2,
     },
 }
 
@@ -232,10 +237,32 @@ def w5_first_epoch(keras, cfg):
     return {"first_epoch_s": wall}, {"cpu": {"first_epoch_s": cpu}}
 
 
+def w6_quantized_predict(keras, cfg):
+    """`predict` on 10,000 MNIST test samples with the W1 MLP, float then int8-quantized
+    (per-channel int8 kernels, per-row int8 activations)."""
+    import warnings
+
+    if not hasattr(keras.Model, "quantize"):
+        raise Unsupported("no Model.quantize")
+    model = mnist_mlp(keras)
+    x = load_mnist_test(cfg["w4_big"])
+    rate = {}
+    for kind in ("float", "int8"):
+        if kind == "int8":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # layers without weights to quantize
+                model.quantize("int8")
+        seconds = _median_latency(lambda: model.predict(x, verbose=0), cfg["w6_calls"], 1)
+        rate[f"predict10k_{kind}_samples_per_s"] = len(x) / seconds
+    return rate, {"int8_over_float": rate["predict10k_int8_samples_per_s"]
+                  / rate["predict10k_float_samples_per_s"]}
+
+
 WORKLOADS = {
     "W1": w1_mlp_fit,
     "W2": w2_ticket_fit,
     "W3": w3_convnet_fit,
     "W4": w4_inference,
     "W5": w5_first_epoch,
+    "W6": w6_quantized_predict,
 }

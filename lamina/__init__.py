@@ -7,6 +7,7 @@ from lamina import (
     config,
     constraints,
     datasets,
+    export,
     initializers,
     layers,
     losses,
@@ -20,6 +21,7 @@ from lamina import (
     saving,
     utils,
 )
+from lamina.core.input_spec import InputSpec
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.stateless_scope import StatelessScope
 from lamina.core.variable import Variable

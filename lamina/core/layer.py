@@ -27,6 +27,7 @@ from lamina.core.symbolic import (  # noqa: F401 (re-exported)
     is_shape,
     shape_structure,
 )
+from lamina.core.quantization_policy import policy_name, split_policy
 from lamina.core.variable import Variable
 
 # Bumped whenever any layer gains a sublayer or variable or changes `trainable`, so models
@@ -102,9 +103,8 @@ class Layer:
             raise ValueError(f"Layer name must be a string without '/', got {name!r}.")
         self.name = name or naming.auto_name(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
-        if isinstance(dtype, dict):  # a serialized DTypePolicy, as Keras configs hold
-            dtype = dtype.get("config", {}).get("name")
-        self._dtype = standardize_dtype(dtype.name if hasattr(dtype, "compute_dtype") else dtype)
+        dtype, self._quantization_mode = split_policy(dtype)  # Keras's (quantized) policies
+        self._dtype = standardize_dtype(dtype)
         self.autocast = autocast
         self.activity_regularizer = activity.get_regularizer(activity_regularizer)
         self.built = False
@@ -145,7 +145,19 @@ class Layer:
 
     @property
     def dtype_policy(self):
-        return self._dtype
+        return policy_name(self._dtype, self.__dict__.get("_quantization_mode"))
+
+    @property
+    def quantization_mode(self):
+        """"int8", ... once `quantize(mode)` ran (or the layer was made quantized), else None."""
+        mode = self.__dict__.get("_quantization_mode")
+        return None if mode is None else mode.split("/")[0]
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Quantize this layer's weights; layers without a quantized form raise."""
+        raise NotImplementedError(
+            f"Layer {type(self).__name__} does not have a `quantize` method implemented: "
+            "lamina quantizes Dense, EinsumDense and Embedding layers.")
 
     # -- weights ---------------------------------------------------------------
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
@@ -560,7 +572,7 @@ class Layer:
     def get_config(self):
         """Constructor arguments. Subclasses that don't override this get the arguments
         their __init__ was called with (when those are plain Python values)."""
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype,
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy,
                   **activity.config_entry(self)}
         if type(self).get_config is Layer.get_config:
             config.update(auto_config.init_arguments(self, Layer.__init__))

@@ -6,7 +6,10 @@ from lamina import activations
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
 from lamina.core.serialization.lambda_serialization import deserialize_function, serialize_function
+from lamina.layers import quantization
 from lamina.layers.dense_matmul import dense_matmul
+from lamina.layers.int8_product import int8_product
+from lamina.quantizers.quantizers import dequantize_grouped, unpack_int4
 from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
 
 
@@ -22,8 +25,7 @@ class Dense(Layer):
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
                  lora_rank=None, quantization_config=None, **kwargs):
         super().__init__(**kwargs)
-        if quantization_config is not None:
-            raise ValueError(f"Dense '{self.name}': quantization is not supported.")
+        self.quantization_config = quantization.config_from(self, quantization_config)
         if not isinstance(units, int) or units <= 0:
             raise ValueError(f"Dense '{self.name}': units must be a positive int, got {units!r}.")
         self.units = units
@@ -43,9 +45,16 @@ class Dense(Layer):
         if input_dim is None:
             raise ValueError(f"Dense '{self.name}' needs a known last input dimension, got "
                              f"input shape {tuple(input_shape)}.")
-        self.kernel = self.add_weight(shape=(input_dim, self.units), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, name="kernel")
+        if self.quantization_mode == "int4":
+            quantization.add_int4_kernel(self, (input_dim, self.units), self.units)
+        elif self.quantization_mode is not None:
+            quantization.check_mode(self, self.quantization_mode)
+            quantization.add_int8_kernel(self, (input_dim, self.units), (self.units,))
+        else:
+            self.kernel = self.add_weight(shape=(input_dim, self.units),
+                                          initializer=self.kernel_initializer,
+                                          regularizer=self.kernel_regularizer,
+                                          constraint=self.kernel_constraint, name="kernel")
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
@@ -55,13 +64,41 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
-        x = dense_matmul(inputs, self.kernel.value)
+        if self.quantization_mode == "int8":
+            x = int8_product(jnp.matmul, inputs, self.kernel.value, self.kernel_scale.value[None],
+                             -1, self.inputs_quantizer, self.compute_dtype)
+        elif self.quantization_mode == "int4":
+            x = self._int4_matmul(inputs)
+        else:
+            x = dense_matmul(inputs, self.kernel.value)
         if self.bias is not None:
             x = x + self.bias.value
         return self.activation(x)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
+
+    # -- quantization (int8 kernel, one scale per output unit; Keras's variables) ------
+    def quantize(self, mode=None, type_check=True, config=None):
+        """mode "int8": the kernel as int8 with one abs-max scale per output unit, inputs
+        quantized per row at each call (unless `config` says otherwise). mode "int4": the
+        kernel as int4, by default asymmetric in groups of 128 input rows (an
+        Int4QuantizationConfig sets block_size; -1 for one scale per unit), weight-only."""
+        quantization.quantize_kernel(self, Dense, mode, type_check, config, reduced_axes=0,
+                                     scale_shape=(self.units,),
+                                     stored_scale=lambda scale: scale.reshape(-1),
+                                     int4_units=self.units)
+
+    def _int4_matmul(self, inputs):
+        kernel = unpack_int4(self.kernel.value, self.units, axis=-1)
+        if self.g_idx is None:  # one symmetric scale per unit
+            return int8_product(jnp.matmul, inputs, kernel, self.kernel_scale.value[None], -1,
+                                self.inputs_quantizer, self.compute_dtype)
+        float_kernel = dequantize_grouped(kernel, self.kernel_scale.value,
+                                          self.kernel_zero.value, self.g_idx.value)
+        return jnp.matmul(inputs, float_kernel.astype(self.compute_dtype))
+
+    _saved_variables = quantization.kernel_file_order
 
     def get_config(self):
         config = super().get_config()
@@ -71,6 +108,7 @@ class Dense(Layer):
             "use_bias": self.use_bias,
             **kernel_options_config(self),
         })
+        config.update(quantization.config_entry(self))
         return config
 
 

@@ -6,6 +6,8 @@ import jax.numpy as jnp
 
 from lamina import activations
 from lamina.core.layer import Layer
+from lamina.layers import quantization
+from lamina.layers.int8_product import int8_product
 from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
 
 
@@ -86,6 +88,51 @@ def einsum_shapes(equation, bias_axes, input_shape, partial_output_shape):
     return kernel, bias, tuple(output)
 
 
+class QuantizationAxes:
+    """Which axes an int8 EinsumDense reduces, and the kernel scale's two layouts.
+
+    The scale is computed in the kernel's layout (contracted axes kept as 1); Keras stores
+    it in the output's layout: the kernel's kept axes at their output positions, 1
+    elsewhere (e.g. "abc,cde->abde": kernel (c, d, e) -> scale (1, 1, d, e)).
+    """
+
+    def __init__(self, in_spec, w_spec, out_spec):
+        self.w_spec, self.out_spec = w_spec, out_spec
+        self.input_reduced = tuple(i for i, c in enumerate(in_spec) if c not in out_spec)
+        self.kernel_reduced = tuple(i for i, c in enumerate(w_spec) if c not in out_spec)
+        self.kept_kernel_order = "".join(c for c in w_spec if c in out_spec)
+        self.kept_output_order = "".join(c for c in out_spec if c in w_spec)
+
+    def stored_scale_shape(self, kernel_shape):
+        size = dict(zip(self.w_spec, kernel_shape))
+        return tuple(size[c] if c in size else 1 for c in self.out_spec)
+
+    def to_stored_layout(self, scale):
+        kept = jnp.reshape(scale, [d for i, d in enumerate(scale.shape)
+                                   if i not in self.kernel_reduced])
+        moved = jnp.einsum(f"{self.kept_kernel_order}->{self.kept_output_order}", kept)
+        return jnp.reshape(moved, self.stored_scale_shape(scale.shape))
+
+    def to_kernel_layout(self, stored):
+        kept = jnp.reshape(stored, [d for c, d in zip(self.out_spec, stored.shape)
+                                    if c in self.w_spec])
+        moved = jnp.einsum(f"{self.kept_output_order}->{self.kept_kernel_order}", kept)
+        size = dict(zip(self.kept_kernel_order, moved.shape))
+        return jnp.reshape(moved, [size.get(c, 1) for c in self.w_spec])
+
+
+def quantization_axes(equation, input_ndim):
+    """QuantizationAxes for `equation` on inputs of rank `input_ndim` ("..." spelled out)."""
+    in_spec, w_spec, out_spec, elided_side = parse_equation(equation)
+    free = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in in_spec + w_spec + out_spec]
+    extra = "".join(free[:input_ndim - len(in_spec)])
+    if elided_side == "left":
+        in_spec, out_spec = extra + in_spec, extra + out_spec
+    elif elided_side == "right":
+        in_spec, out_spec = in_spec + extra, out_spec + extra
+    return QuantizationAxes(in_spec, w_spec, out_spec)
+
+
 class EinsumDense(Layer):
     """`activation(einsum(equation, inputs, kernel) + bias)`.
 
@@ -103,9 +150,10 @@ class EinsumDense(Layer):
                  kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
                  gptq_unpacked_column_size=None, quantization_config=None, **kwargs):
         super().__init__(**kwargs)
-        if lora_rank or quantization_config is not None:
-            raise ValueError(f"EinsumDense '{self.name}': LoRA and quantization are not "
-                             "supported by lamina.")
+        if lora_rank or gptq_unpacked_column_size:
+            raise ValueError(f"EinsumDense '{self.name}': LoRA and GPTQ are not supported by "
+                             "lamina.")
+        self.quantization_config = quantization.config_from(self, quantization_config)
         parse_equation(equation)
         self.equation = equation
         self.partial_output_shape = (output_shape,) if isinstance(output_shape, int) \
@@ -127,9 +175,15 @@ class EinsumDense(Layer):
             raise ValueError(f"EinsumDense '{self.name}': the kernel shape {kernel} has unknown "
                              f"axes for input shape {tuple(input_shape)}.")
         self.full_output_shape = output
-        self.kernel = self.add_weight(shape=kernel, initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, name="kernel")
+        self._axes = quantization_axes(self.equation, len(input_shape))
+        if self.quantization_mode is not None:
+            quantization.check_mode(self, self.quantization_mode, ("int8",))
+            quantization.add_int8_kernel(self, tuple(kernel),
+                                         self._axes.stored_scale_shape(kernel))
+        else:
+            self.kernel = self.add_weight(shape=kernel, initializer=self.kernel_initializer,
+                                          regularizer=self.kernel_regularizer,
+                                          constraint=self.kernel_constraint, name="kernel")
         self.bias = None
         if bias is not None:
             self.bias = self.add_weight(shape=bias, initializer=self.bias_initializer,
@@ -137,16 +191,36 @@ class EinsumDense(Layer):
                                         constraint=self.bias_constraint, name="bias")
 
     def call(self, inputs, training=None):
-        x = jnp.einsum(self.equation, inputs, self.kernel.value)
+        if self.quantization_mode == "int8":
+            axes = self._axes
+            x = int8_product(
+                lambda a, b, **kw: jnp.einsum(self.equation, a, b, **kw), inputs,
+                self.kernel.value, axes.to_kernel_layout(self.kernel_scale.value),
+                axes.input_reduced, self.inputs_quantizer, self.compute_dtype)
+        else:
+            x = jnp.einsum(self.equation, inputs, self.kernel.value)
         if self.bias is not None:
             x = x + self.bias.value
         return self.activation(x)
+
+    # -- quantization (int8 kernel, abs-max over the contracted axes; Keras's variables) --
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Store the kernel as int8 with abs-max scales over its contracted axes; calls
+        quantize their inputs over the contracted axes. mode: "int8"."""
+        quantization.quantize_kernel(
+            self, EinsumDense, mode, type_check, config, reduced_axes=self._axes.kernel_reduced,
+            scale_shape=self._axes.stored_scale_shape(self.kernel.shape),
+            stored_scale=self._axes.to_stored_layout)
+
+    _saved_variables = quantization.kernel_file_order
 
     def compute_output_shape(self, input_shape):
         return einsum_shapes(self.equation, self.bias_axes, input_shape,
                              self.partial_output_shape)[2]
 
     def get_config(self):
-        return {**super().get_config(), "output_shape": self.partial_output_shape,
-                "equation": self.equation, "activation": activations.serialize(self.activation),
-                "bias_axes": self.bias_axes, **kernel_options_config(self)}
+        config = {**super().get_config(), "output_shape": self.partial_output_shape,
+                  "equation": self.equation, "activation": activations.serialize(self.activation),
+                  "bias_axes": self.bias_axes, **kernel_options_config(self)}
+        config.update(quantization.config_entry(self))
+        return config

@@ -266,6 +266,24 @@ class Model(Trainer, SavingMixin, Layer):
         self._require_built()
         return Layer.count_params(self)
 
+    # -- deployment ------------------------------------------------------------------
+    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,
+               **kwargs):
+        """Write an artifact for inference: format "jax" (lamina.export.load), "onnx"
+        (onnxruntime) or "tf_saved_model" (tf.saved_model.load; needs TensorFlow)."""
+        from lamina.export.model_export import export_model
+
+        export_model(self, filepath, format=format, verbose=verbose,
+                     input_signature=input_signature, **kwargs)
+
+    def quantize(self, mode=None, config=None, filters=None, **kwargs):
+        """Quantize the weights of every layer with a quantized form (Dense, EinsumDense,
+        Embedding): mode "int8", or `config` a keras.quantizers config; `filters` a regex,
+        a list of regexes or a callable picking layers."""
+        from lamina.models.model_quantization import quantize_model
+
+        quantize_model(self, mode, config=config, filters=filters, **kwargs)
+
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """`Model.from_config` of a functional model's config rebuilds the functional model."""

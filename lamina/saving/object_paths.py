@@ -123,6 +123,8 @@ def own_variables(obj):
     (as created), then its non-trainable ones; an optimizer's Keras-ordered state."""
     if _is_optimizer(obj):
         return list(obj.keras_variable_layout())
+    if getattr(obj, "quantization_mode", None) is not None and hasattr(obj, "_saved_variables"):
+        return obj._saved_variables()  # a quantized layer's own order, as Keras writes it
     trainable = list(obj._own_trainable)
     non_trainable = list(obj._own_non_trainable)
     ids = {id(v) for v in trainable + non_trainable}
