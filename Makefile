@@ -22,13 +22,13 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	$(PY) examples/demo.py
 
-# The whole suite, slow tests included (what CI runs).
+# The whole suite, slow tests included (what CI runs), on both cores (pytest-xdist).
 test: setup
-	$(PY) -m pytest --runslow
+	$(PY) -m pytest -n 2 --runslow
 
 # The fast default for development: slow tests skipped.
 test-fast: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 bench: setup
 	$(PY) bench/run.py
