@@ -33,6 +33,8 @@ def initialize(job_addresses=None, num_processes=None, process_id=None):
     if process_id is None and "KERAS_DISTRIBUTION_PROCESS_ID" in env:
         process_id = int(env["KERAS_DISTRIBUTION_PROCESS_ID"])
     coordinator = job_addresses.split(",")[0].strip() if job_addresses else None
+    # CPU devices of different processes talk through gloo (GPUs use NCCL regardless).
+    jax.config.update("jax_cpu_collectives_implementation", "gloo")
     jax.distributed.initialize(
         coordinator_address=coordinator, num_processes=num_processes, process_id=process_id,
         heartbeat_timeout_seconds=int(env.get(HEARTBEAT_TIMEOUT_ENV, 30)),
