@@ -28,6 +28,7 @@ from lamina.core.symbolic import (  # noqa: F401 (re-exported)
     shape_structure,
 )
 from lamina.core.variable import Variable
+from lamina.distribution import placement
 from lamina.dtype_policies import dtype_policy as dtype_policies
 
 # Attributes holding bookkeeping, never sublayers or weights of their own.
@@ -457,6 +458,7 @@ class Layer:
                 self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
                 with self._autocasting():
                     outputs = self.call(*args, **kwargs)
+                outputs = placement.constrain_output(outputs, naming.scoped_path("output"))
                 if self.activity_regularizer is not None and self._regularizes_outputs:
                     activity.add_activity_loss(self, outputs)
                 return outputs

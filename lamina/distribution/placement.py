@@ -4,7 +4,7 @@ how a batch is split inside a compiled step, and the global batch of a multi-pro
 import jax
 import numpy as np
 
-from lamina.distribution.distributions import distribution, place
+from lamina.distribution.distributions import distribute_tensor, distribution, place
 
 
 def variable_sharding(variable):
@@ -65,6 +65,19 @@ def constrain_batch(batch):
     return jax.tree_util.tree_map(constrain, batch)
 
 
+def constrain_output(outputs, path):
+    """A layer's outputs laid out as the distribution's layout for `path` ("d2/output") says,
+    when it names one (Keras's LayoutMap keys for intermediate tensors); else unchanged."""
+    dist = distribution()
+    if dist is None:
+        return outputs
+    layout = dist.get_tensor_layout(path)
+    if layout is None:
+        return outputs
+    return jax.tree_util.tree_map(
+        lambda x: distribute_tensor(x, layout) if isinstance(x, jax.Array) else x, outputs)
+
+
 def constrain_values(values, variables):
     """Inside a compiled step: each value laid out as its variable is."""
     if distribution() is None:
@@ -72,6 +85,11 @@ def constrain_values(values, variables):
     return [v if getattr(var, "_sharding", None) is None
             else jax.lax.with_sharding_constraint(v, var._sharding)
             for v, var in zip(values, variables)]
+
+
+def is_writer_process():
+    """Whether this process writes files (checkpoints, .keras): process 0 of a job."""
+    return jax.process_index() == 0
 
 
 def is_multi_process():

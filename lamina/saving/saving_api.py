@@ -10,6 +10,7 @@ import datetime
 import io
 import os
 
+from lamina.distribution.placement import is_writer_process
 from lamina.saving import archive
 from lamina.saving.atomic import atomic_write
 from lamina.saving.deserialization import deserialize_keras_object
@@ -142,6 +143,8 @@ def save_model(model, filepath, overwrite=True, zipped=True):
 
     if not isinstance(filepath, (str, os.PathLike)):
         return write(filepath)
+    if not is_writer_process():  # a multi-process job: process 0 writes the file
+        return
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"{os.fspath(filepath)!r} exists and overwrite=False.")
     with atomic_write(filepath) as f:
@@ -193,6 +196,8 @@ def save_weights(model, filepath, overwrite=True):
     _check_keras_path(filepath, ".weights.h5", "save weights")
     if not isinstance(filepath, (str, os.PathLike)):
         return write_weights(model, filepath)
+    if not is_writer_process():
+        return
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"{os.fspath(filepath)!r} exists and overwrite=False.")
     with atomic_write(filepath) as f:

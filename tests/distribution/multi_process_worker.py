@@ -60,6 +60,7 @@ def main():
     if mode == "train":
         model.fit(x[rows], y[rows], batch_size=LOCAL_BATCH, shuffle=False, verbose=0)
         np.savez(out, *model.get_weights())
+        model.save(out.replace(".npz", ".keras"))  # written by process 0 only
         return
     model.fit(x[rows], y[rows], batch_size=LOCAL_BATCH, shuffle=False, verbose=0)
     open(out, "w").write("running")

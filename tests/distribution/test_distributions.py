@@ -105,3 +105,15 @@ def test_data_and_model_parallel_match_single_device():
     assert model["slots"]["rm_sprop/dense_kernel_velocity"] == "P(None, 'model')"
     assert "batch_size (30) must be a multiple of the number of data-parallel shards" in \
         results["bad_batch"]
+
+
+def test_the_keras_distribution_guide_steps_run():
+    result = _run_on_8_devices("guide_walkthrough.py")
+    assert result["initialize"] == "ValueError"  # no cluster to join on one host
+    assert result["layout_2d"] == "P('model', 'data')"
+    for how in ("default", "devices", "mesh_1d"):
+        losses = result[f"dp_{how}"]
+        assert len(losses) == 2 and all(np.isfinite(losses))
+    assert result["scope_devices"] == 8
+    assert result["d1_kernel"] == "P(None, 'model')"
+    assert result["d2_output"] == "P('data', None)"

@@ -50,6 +50,14 @@ def test_two_processes_train_like_one(tmp_path):
     for key in first.files:
         np.testing.assert_array_equal(first[key], second[key])  # identical on both
         np.testing.assert_allclose(first[key], single[key], atol=1e-5)
+    # Only process 0 wrote its .keras file; it loads back with the trained weights.
+    assert os.path.exists(outs[0].replace(".npz", ".keras"))
+    assert not os.path.exists(outs[1].replace(".npz", ".keras"))
+    import lamina
+
+    loaded = lamina.saving.load_model(outs[0].replace(".npz", ".keras"))
+    for w, key in zip(loaded.get_weights(), first.files):
+        np.testing.assert_array_equal(w, first[key])
 
 
 @pytest.mark.slow
