@@ -101,3 +101,25 @@ def test_policy_in_config_round_trips_through_keras(tmp_path):
     assert [layer.dtype_policy.name for layer in back.layers[1:]] == ["mixed_bfloat16",
                                                                       "mixed_float16"]
     assert back(x).dtype == "float16"
+
+
+_X4 = np.random.default_rng(0).normal(size=(2, 6, 6, 3)).astype("float32")
+_X3 = np.random.default_rng(1).normal(size=(2, 5, 4)).astype("float32")
+
+
+@pytest.mark.parametrize("name,args,x,atol", [
+    ("Conv2D", (4, 3), _X4, 1e-2), ("BatchNormalization", (), _X4, 1e-2),
+    ("GRU", (3,), _X3, 1e-2), ("Embedding", (10, 4), np.array([[1, 2, 0], [3, 4, 5]]), 0),
+    ("MultiHeadAttention", (2, 4), _X3, 2e-2)])
+def test_layers_under_mixed_bfloat16_as_keras(name, args, x, atol):
+    layers = []
+    for lib in (keras, lamina):
+        layer = getattr(lib.layers, name)(*args, dtype="mixed_bfloat16")
+        call = (lambda l: l(x, x)) if name == "MultiHeadAttention" else (lambda l: l(x))
+        layers.append((layer, call(layer)))
+    (k_layer, want), (l_layer, _) = layers
+    l_layer.set_weights(k_layer.get_weights())
+    got = call(l_layer)
+    assert str(got.dtype) == str(want.dtype) == "bfloat16"
+    assert all(str(w.dtype) == "float32" for w in l_layer.weights)
+    np.testing.assert_allclose(np.asarray(got, "float32"), np.asarray(want, "float32"), atol=atol)
