@@ -68,6 +68,8 @@ def test_mixed_float16_fit_wraps_and_skips_overflowing_step(_float16_policy):
     assert isinstance(opt, lamina.mixed_precision.LossScaleOptimizer)
     assert opt.name == "loss_scale_optimizer" and opt.dynamic_scale.numpy() == 32768.0
     x, y = np.ones((8, 4), "float32"), np.ones((8, 3), "float32")
+    # Zero weights: the scaled gradients (about 2e4) stay finite in float16.
+    model.set_weights([np.zeros((4, 3)), np.zeros(3)])
     model.fit(x, y, batch_size=8, verbose=0)
     assert int(opt.iterations.numpy()) == 1 and float(opt.dynamic_scale.numpy()) == 32768.0
     before = [w.copy() for w in model.get_weights()]
@@ -80,3 +82,25 @@ def test_mixed_float16_fit_wraps_and_skips_overflowing_step(_float16_policy):
     # auto_scale_loss=False leaves the optimizer alone, as in Keras.
     model.compile(lamina.optimizers.SGD(0.01), "mse", auto_scale_loss=False)
     assert isinstance(model.optimizer, lamina.optimizers.SGD)
+
+
+def test_loss_scale_optimizer_state_round_trips_through_keras(tmp_path, _float16_policy):
+    model = lamina.Sequential([lamina.Input((4,)), lamina.layers.Dense(3)])
+    model.compile("adam", "mse")
+    model.fit(np.ones((8, 4)), np.ones((8, 3)), verbose=0)
+    path = str(tmp_path / "lso.keras")
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    opt = loaded.optimizer
+    assert type(opt).__name__ == "LossScaleOptimizer"
+    assert loaded.layers[0].dtype_policy.name == "mixed_float16"
+    assert int(opt.step_counter.numpy()) == 1 and float(opt.dynamic_scale.numpy()) == 32768.0
+    ours = {v.path: v.numpy() for v in model.optimizer.keras_variable_layout()}
+    for v in opt.variables:
+        np.testing.assert_array_equal(np.asarray(v.numpy()), ours[v.path])
+    loaded.fit(np.ones((8, 4)), np.ones((8, 3)), verbose=0)
+    loaded.save(path)
+    back = lamina.saving.load_model(path)
+    assert isinstance(back.optimizer, lamina.mixed_precision.LossScaleOptimizer)
+    assert int(back.optimizer.iterations.numpy()) == 2
+    assert int(back.optimizer.step_counter.numpy()) == 2
