@@ -11,11 +11,13 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples"))
 import note_models as note  # noqa: E402
 
+SAVED = os.path.join(os.environ.get("LAMINA_TEST_TMP", "/tmp"), "model_parallel.keras")
+
 import lamina  # noqa: E402
 from lamina import distribution  # noqa: E402
 
 
-def train(weights, data, dist):
+def train(weights, data, dist, save_to=None):
     (x, y), test_x = data
     distribution.set_distribution(dist)
     try:
@@ -30,6 +32,8 @@ def train(weights, data, dist):
         devices = {v.path: len(v.value.sharding.device_set) for v in model.weights}
         slots = {v.path: str(getattr(v.value.sharding, "spec", None)) for v in model.optimizer.variables
                  if v.ndim == 2}
+        if save_to:
+            model.save(save_to)
         return {"weights": [w.tolist() for w in model.get_weights()],
                 "pred": model.predict(test_x, verbose=0).tolist(),
                 "loss": history.history["loss"], "shardings": shardings, "devices": devices,
@@ -52,8 +56,16 @@ def main():
         "single": train(weights, data, None),
         "data": train(weights, data, distribution.DataParallel()),
         "model": train(weights, data, distribution.ModelParallel(layout_map=layout_map,
-                                                                 batch_dim_name="batch")),
+                                                                 batch_dim_name="batch"),
+                       save_to=SAVED),
     }
+    # The sharded model's file loads into another layout, and into none.
+    for name, dist in (("reload_data", distribution.DataParallel()), ("reload_none", None)):
+        distribution.set_distribution(dist)
+        loaded = lamina.saving.load_model(SAVED)
+        results[name] = {"weights": [w.tolist() for w in loaded.get_weights()],
+                         "devices": len(loaded.weights[0].value.sharding.device_set)}
+        distribution.set_distribution(None)
     try:
         distribution.set_distribution(distribution.DataParallel())
         model = note.get_mnist_model()

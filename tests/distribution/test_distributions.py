@@ -74,9 +74,9 @@ def test_variables_get_their_layout_and_scope():
         distribution.set_distribution("dp")
 
 
-def _run_on_8_devices(script):
+def _run_on_8_devices(script, tmp_dir):
     env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=8",
-               PYTHONPATH=ROOT, JAX_PLATFORMS="cpu")
+               PYTHONPATH=ROOT, JAX_PLATFORMS="cpu", LAMINA_TEST_TMP=str(tmp_dir))
     proc = subprocess.run([sys.executable, os.path.join(HERE, script)], capture_output=True,
                           text=True, env=env, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -87,8 +87,8 @@ def _max_diff(a, b):
     return max(float(np.max(np.abs(np.asarray(x) - np.asarray(y)))) for x, y in zip(a, b))
 
 
-def test_data_and_model_parallel_match_single_device():
-    results = _run_on_8_devices("sharded_training.py")
+def test_data_and_model_parallel_match_single_device(tmp_path):
+    results = _run_on_8_devices("sharded_training.py", tmp_path)
     assert len(results["devices"]) == 8
     single = results["single"]
     for kind in ("data", "model"):
@@ -103,12 +103,16 @@ def test_data_and_model_parallel_match_single_device():
                                   "dense_1/kernel": "P('model',)", "dense_1/bias": "P()"}
     # The optimizer's slots follow their variable's layout.
     assert model["slots"]["rm_sprop/dense_kernel_velocity"] == "P(None, 'model')"
+    # A checkpoint of the sharded model loads back replicated, or on one device.
+    for name, devices in (("reload_data", 8), ("reload_none", 1)):
+        assert _max_diff(results[name]["weights"], model["weights"]) == 0
+        assert results[name]["devices"] == devices
     assert "batch_size (30) must be a multiple of the number of data-parallel shards" in \
         results["bad_batch"]
 
 
-def test_the_keras_distribution_guide_steps_run():
-    result = _run_on_8_devices("guide_walkthrough.py")
+def test_the_keras_distribution_guide_steps_run(tmp_path):
+    result = _run_on_8_devices("guide_walkthrough.py", tmp_path)
     assert result["initialize"] == "ValueError"  # no cluster to join on one host
     assert result["layout_2d"] == "P('model', 'data')"
     for how in ("default", "devices", "mesh_1d"):
