@@ -458,7 +458,7 @@ class Layer:
                 self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
                 with self._autocasting():
                     outputs = self.call(*args, **kwargs)
-                outputs = placement.constrain_output(outputs, naming.scoped_path("output"))
+                outputs = placement.constrain_output(outputs, lambda: naming.scoped_path("output"))
                 if self.activity_regularizer is not None and self._regularizes_outputs:
                     activity.add_activity_loss(self, outputs)
                 return outputs

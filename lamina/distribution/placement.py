@@ -66,12 +66,13 @@ def constrain_batch(batch):
 
 
 def constrain_output(outputs, path):
-    """A layer's outputs laid out as the distribution's layout for `path` ("d2/output") says,
-    when it names one (Keras's LayoutMap keys for intermediate tensors); else unchanged."""
+    """A layer's outputs laid out as the distribution's layout for `path()` ("d2/output")
+    says, when it names one (Keras's LayoutMap keys for intermediate tensors); else
+    unchanged. `path` is a callable: the name is only worked out under a distribution."""
     dist = distribution()
     if dist is None:
         return outputs
-    layout = dist.get_tensor_layout(path)
+    layout = dist.get_tensor_layout(path())
     if layout is None:
         return outputs
     return jax.tree_util.tree_map(
