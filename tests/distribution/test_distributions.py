@@ -111,6 +111,7 @@ def test_data_and_model_parallel_match_single_device(tmp_path):
         results["bad_batch"]
 
 
+@pytest.mark.slow  # a subprocess compiling five models on 8 simulated devices
 def test_the_keras_distribution_guide_steps_run(tmp_path):
     result = _run_on_8_devices("guide_walkthrough.py", tmp_path)
     assert result["initialize"] == "ValueError"  # no cluster to join on one host

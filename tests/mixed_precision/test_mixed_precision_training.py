@@ -4,6 +4,7 @@ import os
 import sys
 
 import numpy as np
+import pytest
 
 import lamina
 
@@ -24,6 +25,7 @@ def _train(policy, data, weights):
     return model, model.evaluate(test_x, test_y, verbose=0)[1]
 
 
+@pytest.mark.slow  # two trainings of ~15 s each on 2 CPU cores
 def test_mixed_bfloat16_mnist_matches_float32_accuracy():
     (train_x, train_y), _, (test_x, test_y) = note.load_mnist_splits()
     data = ((train_x[:12000], train_y[:12000]), (test_x[:5000], test_y[:5000]))
