@@ -87,6 +87,7 @@ def test_mixed_float16_fit_wraps_and_skips_overflowing_step(_float16_policy):
 def test_loss_scale_optimizer_state_round_trips_through_keras(tmp_path, _float16_policy):
     model = lamina.Sequential([lamina.Input((4,)), lamina.layers.Dense(3)])
     model.compile("adam", "mse")
+    model.set_weights([np.zeros((4, 3)), np.zeros(3)])  # a first step that cannot overflow
     model.fit(np.ones((8, 4)), np.ones((8, 3)), verbose=0)
     path = str(tmp_path / "lso.keras")
     model.save(path)
