@@ -7,11 +7,13 @@ from lamina import (
     config,
     constraints,
     datasets,
+    dtype_policies,
     export,
     initializers,
     layers,
     losses,
     metrics,
+    mixed_precision,
     models,
     ops,
     optimizers,
@@ -25,6 +27,7 @@ from lamina.core.input_spec import InputSpec
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.stateless_scope import StatelessScope
 from lamina.core.variable import Variable
+from lamina.dtype_policies import DTypePolicy
 from lamina.layers.input_layer import Input
 from lamina.models.functional import Functional
 from lamina.models.model import Model

@@ -11,6 +11,7 @@ from lamina.backend.config import (  # noqa: F401
     set_floatx,
     set_image_data_format,
 )
+from lamina.dtype_policies.dtype_policy import dtype_policy, set_dtype_policy  # noqa: F401
 from lamina.core.serialization.safe_mode import enable_unsafe_deserialization  # noqa: F401
 
 

@@ -33,6 +33,7 @@ PACKAGE = ROOT / "lamina"
 
 LEVELS = [
     ["lamina.backend", "lamina.version"],
+    ["lamina.distribution", "lamina.dtype_policies"],
     ["lamina.core"],
     ["lamina.ops"],
     ["lamina.random"],
@@ -43,6 +44,7 @@ LEVELS = [
     ["lamina.losses"],
     ["lamina.metrics"],
     ["lamina.optimizers"],
+    ["lamina.mixed_precision"],
     ["lamina.callbacks"],
     ["lamina.training", "lamina.export"],
     ["lamina.models"],

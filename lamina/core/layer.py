@@ -13,6 +13,7 @@ import numpy as np
 
 from lamina.backend.dtypes import standardize_dtype
 from lamina.core import activity, auto_config, call_context, masking, naming, tree
+from lamina.core.autocast_scope import autocast_scope
 from lamina.core.build_wrapper import marking_built
 from lamina.core.input_spec import assert_input_compatibility
 from lamina.core.keras_tensor import KerasTensor
@@ -29,6 +30,8 @@ from lamina.core.symbolic import (  # noqa: F401 (re-exported)
 )
 from lamina.core.quantization_policy import policy_name, split_policy
 from lamina.core.variable import Variable
+from lamina.distribution import placement
+from lamina.dtype_policies import dtype_policy as dtype_policies
 
 # Bumped whenever any layer gains a sublayer or variable or changes `trainable`, so models
 # can cache their variable lists between such changes.
@@ -60,12 +63,14 @@ class Layer:
     Args:
         name: unique by default ("dense", "dense_1", ...).
         trainable: whether its weights are updated by training. Default True.
-        dtype: variable and compute dtype, default floatx() ("float32").
+        dtype: a dtype name or DTypePolicy ("mixed_bfloat16": float32 variables, bfloat16
+            compute); default the global policy (`keras.config.dtype_policy()`).
         input_shape / input_dim / batch_size: shorthand for a leading `Input` when the
             layer is the first one of a Sequential model.
     """
 
     _regularizes_outputs = True  # activity_regularizer applies to the outputs of `call`
+    _casts_inputs = True  # float inputs are cast to the compute dtype (graph models: no)
 
     # Attributes a class uses for bookkeeping, never for sublayers or weights of its own:
     # each class (or mixin) names its own in `_untracked`; `_untracked_attributes` is the
@@ -104,7 +109,7 @@ class Layer:
         self.name = name or naming.auto_name(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         dtype, self._quantization_mode = split_policy(dtype)  # Keras's (quantized) policies
-        self._dtype = standardize_dtype(dtype)
+        self._dtype_policy = dtype_policies.get(dtype)
         self.autocast = autocast
         self.activity_regularizer = activity.get_regularizer(activity_regularizer)
         self.built = False
@@ -133,19 +138,30 @@ class Layer:
     # -- dtypes ----------------------------------------------------------------
     @property
     def dtype(self):
-        return self._dtype
+        """The dtype of the layer's variables (its policy's variable_dtype)."""
+        return self._dtype_policy.variable_dtype
 
     @property
     def compute_dtype(self):
-        return self._dtype
+        return self._dtype_policy.compute_dtype
 
     @property
     def variable_dtype(self):
-        return self._dtype
+        return self._dtype_policy.variable_dtype
 
     @property
     def dtype_policy(self):
-        return policy_name(self._dtype, self.__dict__.get("_quantization_mode"))
+        """The layer's DTypePolicy; a quantized layer's is named like Keras's
+        (`int8_from_float32`)."""
+        mode = self.__dict__.get("_quantization_mode")
+        if mode is None:
+            return self._dtype_policy
+        return dtype_policies.QuantizedDTypePolicy(mode, self._dtype_policy.name)
+
+    @dtype_policy.setter
+    def dtype_policy(self, value):
+        name, self._quantization_mode = split_policy(value)
+        self._dtype_policy = dtype_policies.get(name)
 
     @property
     def quantization_mode(self):
@@ -159,6 +175,13 @@ class Layer:
             f"Layer {type(self).__name__} does not have a `quantize` method implemented: "
             "lamina quantizes Dense, EinsumDense and Embedding layers.")
 
+    def _autocasting(self):
+        """The scope of a call: float variable reads cast to the compute dtype when the policy
+        is mixed; no casting (also for an enclosing mixed layer's reads) otherwise."""
+        policy = self._dtype_policy
+        mixed = self.autocast and policy.compute_dtype != policy.variable_dtype
+        return autocast_scope(policy.compute_dtype if mixed else None)
+
     # -- weights ---------------------------------------------------------------
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
                    regularizer=None, constraint=None, name=None, aggregation="none",
@@ -168,7 +191,7 @@ class Layer:
         from lamina import initializers, regularizers, constraints
 
         shape = () if shape is None else tuple(int(d) for d in shape)
-        dtype = standardize_dtype(dtype or self._dtype)
+        dtype = standardize_dtype(dtype or self.variable_dtype)
         if initializer is None:
             initializer = "glorot_uniform" if "float" in dtype else "zeros"
         initializer = initializers.get(initializer)
@@ -421,11 +444,11 @@ class Layer:
 
     def _convert_inputs(self, x):
         """NumPy inputs become jax arrays; floats are cast to the compute dtype."""
-        dtype = self._dtype
+        dtype = self.compute_dtype if self._casts_inputs else None
         def conv(v):
             if isinstance(v, np.ndarray) or isinstance(v, (float, int)) and not isinstance(v, bool):
                 v = jnp.asarray(v)
-            if isinstance(v, jax.Array) and self.autocast and v.dtype != dtype and \
+            if dtype is not None and isinstance(v, jax.Array) and self.autocast and v.dtype != dtype and \
                     jnp.issubdtype(v.dtype, jnp.floating) and "float" in dtype:
                 v = v.astype(dtype)
             return v
@@ -458,8 +481,10 @@ class Layer:
                 elif outer is None and call_context.current_collector() is None:
                     self._clear_losses()
                 self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
-                with jax.named_scope(self.name):  # names the layer's ops in HLO and profiles
+                with jax.named_scope(self.name), self._autocasting():
+                    # named_scope names the layer's ops in HLO and profiles
                     outputs = self.call(*args, **kwargs)
+                outputs = placement.constrain_output(outputs, lambda: naming.scoped_path("output"))
                 if self.activity_regularizer is not None and self._regularizes_outputs:
                     activity.add_activity_loss(self, outputs)
                 return outputs
@@ -502,7 +527,14 @@ class Layer:
                 shapes = None
             if shapes is not None:
                 return _shapes_to_keras_tensors(shapes, self.compute_dtype)
-        return infer_output_spec(self.call, args, kwargs)
+        return infer_output_spec(self._cast_call, args, kwargs)
+
+    def _cast_call(self, *args, **kwargs):
+        """`call` as `__call__` runs it: first input cast to the compute dtype, autocast on."""
+        if args:
+            args = (self._convert_inputs(args[0]),) + args[1:]
+        with self._autocasting():
+            return self.call(*args, **kwargs)
 
     # -- pure form -------------------------------------------------------------
     def stateless_call(self, trainable_values, non_trainable_values, *args,
@@ -572,7 +604,10 @@ class Layer:
     def get_config(self):
         """Constructor arguments. Subclasses that don't override this get the arguments
         their __init__ was called with (when those are plain Python values)."""
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy,
+        mode = self.__dict__.get("_quantization_mode")
+        dtype = policy_name(self._dtype_policy.name, mode) if mode is not None else \
+            dtype_policies.serialize(self._dtype_policy)
+        config = {"name": self.name, "trainable": self.trainable, "dtype": dtype,
                   **activity.config_entry(self)}
         if type(self).get_config is Layer.get_config:
             config.update(auto_config.init_arguments(self, Layer.__init__))

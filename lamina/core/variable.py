@@ -6,7 +6,9 @@ import numpy as np
 
 from lamina.backend.dtypes import standardize_dtype
 from lamina.core import naming
+from lamina.core.autocast_scope import current_dtype
 from lamina.core.stateless_scope import current_scope
+from lamina.distribution import placement
 
 # Called with the Variable before any host read of a value (see `watch_host_reads`).
 _read_watcher = None
@@ -105,6 +107,9 @@ class Variable:
                 f"expected {tuple(shape)}.")
         self._array = value
         self._dtype = standardize_dtype(value.dtype)
+        # The active distribution's layout (None without one): the array lives sharded so.
+        self._sharding = placement.variable_sharding(self)
+        self._array = placement.place_variable_value(self, value)
 
     # -- reading ------------------------------------------------------------
     @property
@@ -120,11 +125,16 @@ class Variable:
     @property
     def value(self):
         scope = current_scope()
+        value = None
         if scope is not None:
-            v = scope.read(self)
-            if v is not None:
-                return v
-        return self._value
+            value = scope.read(self)
+        if value is None:
+            value = self._value
+        cast_to = current_dtype()
+        if cast_to is not None and self.autocast and cast_to != self._dtype and \
+                "float" in self._dtype:  # a mixed-precision layer's call reads it (Keras's autocast)
+            value = value.astype(cast_to)
+        return value
 
     @property
     def shape(self):
@@ -170,7 +180,7 @@ class Variable:
                 raise ValueError(
                     f"Cannot assign a traced value to variable '{self.path}' outside a "
                     "StatelessScope (a compiled function must return new values instead).")
-            self._value = value
+            self._value = placement.place_variable_value(self, value)
         return value
 
     def assign_add(self, value):

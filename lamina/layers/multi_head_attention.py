@@ -140,7 +140,7 @@ class MultiHeadAttention(Layer):
             kernel_regularizer=self.kernel_regularizer, bias_regularizer=self.bias_regularizer,
             activity_regularizer=self.activity_regularizer,
             kernel_constraint=self.kernel_constraint, bias_constraint=self.bias_constraint,
-            dtype=self.dtype)
+            dtype=self.dtype_policy)
 
     def build(self, query_shape, value_shape, key_shape=None):
         key_shape = value_shape if key_shape is None else key_shape
@@ -169,7 +169,7 @@ class MultiHeadAttention(Layer):
             self._dot_equation, self._combine_equation, scores_rank = attention_equations(
                 rank, self._axes)
             self._norm_axes = tuple(range(scores_rank - len(self._axes), scores_rank))
-            self._dropout_layer = Dropout(rate=self._dropout, seed=self.seed, dtype=self.dtype)
+            self._dropout_layer = Dropout(rate=self._dropout, seed=self.seed, dtype=self.dtype_policy)
             self.output_dense = self._projection(
                 len(query_shape), 2, list(self._output_shape or [query_shape[-1]]),
                 "attention_output")

@@ -22,6 +22,7 @@ class Functional(Model):
     tuples or dicts of them. Calling it runs the recorded layer calls in order."""
 
     _propagates_masks = True  # output masks come from the graph (lamina/core/masking.py)
+    _casts_inputs = False  # inputs keep their Input's dtype; each layer casts its own (Keras)
 
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)

@@ -20,6 +20,7 @@ class Sequential(Model):
 
     _untracked = frozenset({"_functional"})  # the graph built from the stack, not a sublayer
     _propagates_masks = True  # output masks come from the graph (lamina/core/masking.py)
+    _casts_inputs = False  # inputs keep their Input's dtype; each layer casts its own (Keras)
 
     def __init__(self, layers=None, trainable=True, name=None):
         super().__init__(trainable=trainable, name=name)

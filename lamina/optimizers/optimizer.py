@@ -23,6 +23,7 @@ import optax
 
 from lamina.core import naming
 from lamina.core.variable import Variable
+from lamina.distribution.placement import follow_layout
 from lamina.optimizers import state_layout
 from lamina.optimizers.schedules import LearningRateSchedule
 from lamina.optimizers.schedules import serialize as serialize_schedule
@@ -140,7 +141,7 @@ class Optimizer:
         self._lr_variable = None
         self._learning_rate = None
         self._set_learning_rate_source(learning_rate)
-        self._variables = [self._iterations] + ([self._lr_variable] if self._lr_variable else [])
+        self._variables = [self._iterations] + ([self._lr_variable] if self._lr_variable is not None else [])
 
     # -- learning rate ---------------------------------------------------------
     def _set_learning_rate_source(self, learning_rate):
@@ -299,6 +300,8 @@ class Optimizer:
                     var = self._lr_variable
                 else:
                     var = Variable(leaf, dtype=leaf.dtype, trainable=False, name=info.name)
+                    if info.var_index is not None and tuple(leaf.shape) == var_list[info.var_index].shape:
+                        follow_layout(var, var_list[info.var_index])  # a slot: its variable's
                 if info.kind == "slot" and info.keras_name:
                     if (info.keras_name, info.var_index) in slots:
                         raise RuntimeError(f"internal: two optax leaves map to {info.name}")

@@ -9,6 +9,7 @@ from lamina.optimizers.adamax import Adamax
 from lamina.optimizers.adamw import AdamW
 from lamina.optimizers.ftrl import Ftrl
 from lamina.optimizers.lion import Lion
+from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
 from lamina.optimizers.rmsprop import RMSprop
@@ -17,7 +18,7 @@ from lamina.optimizers.sgd import SGD
 MODULE = "keras.optimizers"
 
 ALL_OPTIMIZERS = {cls.__name__: cls for cls in (
-    Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop, SGD)}
+    Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, LossScaleOptimizer, Nadam, RMSprop, SGD)}
 # Lower-case lookup, as Keras: "adam", "rmsprop", "adamw", "sgd", ...
 _BY_LOWER = {name.lower(): cls for name, cls in ALL_OPTIMIZERS.items()}
 

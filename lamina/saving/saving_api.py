@@ -10,6 +10,7 @@ import datetime
 import io
 import os
 
+from lamina.distribution.placement import is_writer_process
 from lamina.core.layer import Layer
 from lamina.core.serialization.atomic_file import atomic_write
 from lamina.core.serialization.deserialization import deserialize_keras_object
@@ -17,6 +18,7 @@ from lamina.core.serialization.errors import InvalidFileError, SavingError
 from lamina.core.serialization.object_registration import CustomObjectScope
 from lamina.core.serialization.safe_mode import SafeModeScope
 from lamina.core.serialization.serialization import serialize_keras_object
+from lamina.distribution.placement import is_writer_process
 from lamina.models.functional import Functional
 from lamina.models.functional_config import shapes_as_lists
 from lamina.models.model import Model
@@ -139,6 +141,8 @@ def save_model(model, filepath, overwrite=True, zipped=True):
 
     if not isinstance(filepath, (str, os.PathLike)):
         return write(filepath)
+    if not is_writer_process():  # a multi-process job: process 0 writes the file
+        return
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"{os.fspath(filepath)!r} exists and overwrite=False.")
     with atomic_write(filepath) as f:
@@ -191,6 +195,8 @@ def save_weights(model, filepath, overwrite=True):
     _check_keras_path(filepath, ".weights.h5", "save weights")
     if not isinstance(filepath, (str, os.PathLike)):
         return write_weights(model, filepath)
+    if not is_writer_process():
+        return
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"{os.fspath(filepath)!r} exists and overwrite=False.")
     with atomic_write(filepath) as f:

@@ -20,6 +20,7 @@ import numpy as np
 from lamina.backend import floatx
 from lamina.core import tree
 from lamina.training.argument_checks import check_loop_arguments
+from lamina.distribution import placement
 
 
 def unpack_x_y_sample_weight(data):
@@ -192,7 +193,8 @@ class ArrayData(EpochCursor):
         """(x, y, sample_weight) as device arrays, transferred once."""
         if self._device is None:
             self._device = tree.map_structure(
-                lambda a: None if a is None else jax.device_put(a), self.structure)
+                lambda a: None if a is None else placement.replicated(jax.device_put(a)),
+                self.structure)
         return self._device
 
     def epoch_plan(self, rng):

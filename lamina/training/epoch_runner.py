@@ -14,6 +14,7 @@ import jax
 import numpy as np
 
 from lamina.core import tree
+from lamina.distribution import placement
 from lamina.training.chunk_delivery import ChunkDelivery
 from lamina.training.compiled_loops import gather_batch, make_loop
 from lamina.training.data_adapter import ArrayData, to_array
@@ -115,8 +116,11 @@ class EpochRunner:
         every, sparse = callbacks.batch_consumers(self.mode)
         sparse = [c for c in sparse if getattr(c, "wants_batch_updates", lambda: True)()]
         self.last_state = state
+        if getattr(data, "batch_size", None) is not None:
+            placement.check_batch_size(data.batch_size * jax.process_count())
+        # Several processes: each feeds its own rows, joined into global batches step by step.
         if isinstance(data, ArrayData) and not self.run_eagerly and \
-                data.nbytes <= device_data_limit():
+                data.nbytes <= device_data_limit() and not placement.is_multi_process():
             return self._run_arrays(state, data, callbacks, bool(every), bool(sparse), rng)
         return self._run_batches(state, data, callbacks, bool(every or sparse), rng)
 
@@ -221,7 +225,7 @@ class EpochRunner:
         for batch in batches:
             if check is not None:
                 check(batch, count)
-            batch = tree.map_structure(_as_input, tuple(batch))
+            batch = placement.global_batch(tree.map_structure(_as_input, tuple(batch)))
             state = self._one_step(state, callbacks, hooks, count, lambda s: step(s, batch))
             count += 1
             if self.stop_requested():

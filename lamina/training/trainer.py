@@ -16,6 +16,7 @@ from lamina import metrics as metrics_mod
 from lamina import optimizers as optimizers_mod
 from lamina.callbacks.callback_list import CallbackList
 from lamina.core import tree
+from lamina.core.stateless_scope import StatelessScope
 from lamina.core.variable import raw_values
 from lamina.random.seed_generator import make_default_seed
 from lamina.training import data_adapter
@@ -57,6 +58,10 @@ class Trainer(Predictor):
         nested lists or dicts (by output name). steps_per_execution: steps per compiled
         call ("auto" chooses). run_eagerly/jit_compile=False run the steps without jit."""
         self.optimizer = optimizers_mod.get(optimizer)
+        if auto_scale_loss and self.optimizer is not None and \
+                self.dtype_policy.name == "mixed_float16" and \
+                not isinstance(self.optimizer, optimizers_mod.LossScaleOptimizer):
+            self.optimizer = optimizers_mod.LossScaleOptimizer(self.optimizer)  # as Keras does
         self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights) if loss is not None else None
         self._compile_metrics = CompileMetrics(metrics, weighted_metrics) \
@@ -163,7 +168,8 @@ class Trainer(Predictor):
         def loss_fn(tv):
             y_pred, new_ntv, extra, masks = setup.forward(tv, ntv, x, True)
             total, per_output = setup.loss(x, y, y_pred, sw, extra, masks)
-            scaled = optimizer.scale_loss(total) if hasattr(optimizer, "scale_loss") else total
+            with StatelessScope(zip(optimizer.variables, ov)):  # the state's loss scale
+                scaled = optimizer.scale_loss(total)
             return scaled, (total, y_pred, new_ntv, per_output, masks)
 
         grads, (total, y_pred, new_ntv, per_output, masks) = jax.grad(loss_fn, has_aux=True)(tv)

@@ -11,6 +11,7 @@ import jax.numpy as jnp
 
 from lamina.core import masking, tree
 from lamina.core.stateless_scope import StatelessScope
+from lamina.distribution import placement
 from lamina.training.train_state import split_step_result
 
 
@@ -103,10 +104,14 @@ class TrainingSetup:
     def run_step(self, mode, state, batch):
         """`mode`'s step (the model's train_step/test_step) on one (x, y, sw) batch."""
         what = mode + "_step"
+        batch = placement.constrain_batch(batch)  # split over the data-parallel devices
         result = _call_step(getattr(self.model, what), state.as_keras_state(mode),
                             pack_data(batch), what)
         logs, new_state = split_step_result(result, mode)
-        return state.from_keras_state(mode, new_state, logs)
+        new = state.from_keras_state(mode, new_state, logs)
+        # Each value keeps its Variable's layout, so XLA partitions every step alike.
+        return new._replace(**{name: placement.constrain_values(getattr(new, name), variables)
+                               for name, variables in zip(new._fields[:4], self.binding.variables)})
 
     def _logs_template(self, mode):
         """None when `mode`'s step reports the metrics' results (always so for lamina's

@@ -68,6 +68,8 @@ WRAPPED = {
     "StackedRNNCells": lambda L: (([L.GRUCell(3), L.SimpleRNNCell(2)],), {}),
     "Bidirectional": lambda L: ((L.LSTM(3, return_sequences=True),), {"merge_mode": "sum"}),
     "TimeDistributed": lambda L: ((L.Dense(2),), {}),
+    "LossScaleOptimizer": lambda L: (((lamina if L is lamina.layers else keras).optimizers.SGD(0.1),),
+                                     {"initial_scale": 8.0, "dynamic_growth_steps": 3}),
 }
 SKIP = {"Layer", "InputSpec", "Lambda", "Loss", "Metric", "MeanMetricWrapper", "Optimizer",
         "LearningRateSchedule", "Initializer", "Regularizer", "Constraint"}

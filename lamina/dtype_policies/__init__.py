@@ -1,0 +1,11 @@
+"""keras.dtype_policies: DTypePolicy and its lookup and (de)serialization."""
+
+from lamina.dtype_policies.dtype_policy import (  # noqa: F401
+    DTypePolicy,
+    QuantizedDTypePolicy,
+    deserialize,
+    get,
+    serialize,
+)
+
+FloatDTypePolicy = DTypePolicy  # Keras 3's older name for a float (non-quantized) policy
