@@ -95,6 +95,9 @@ class QuantizedDTypePolicy(DTypePolicy):
     def get_config(self):
         return {"mode": self._mode, "source_name": self._source_name}
 
+    def __repr__(self):
+        return f'<QuantizedDTypePolicy "{self._name}">'
+
 
 def _parse(name):
     if name in _MIXED:

@@ -106,7 +106,7 @@ def test_subclasses_are_refused_unless_type_check_is_off():
     with pytest.raises(NotImplementedError, match="MyDense does not have a `quantize` method"):
         layer.quantize("int8")
     layer.quantize("int8", type_check=False)
-    assert layer.quantization_mode == "int8" and layer.dtype_policy == "int8_from_float32"
+    assert layer.quantization_mode == "int8" and layer.dtype_policy.name == "int8_from_float32"
 
 
 def test_quantized_layer_from_config_builds_int8_variables():
