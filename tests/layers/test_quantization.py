@@ -132,7 +132,7 @@ def test_dense_int4_equals_keras_and_files_move_both_ways(block_size, tmp_path):
     float_out = np.asarray(mine(x))
     mine.quantize(config=lamina.quantizers.Int4QuantizationConfig(block_size=block_size))
     theirs.quantize(config=keras.quantizers.Int4QuantizationConfig(block_size=block_size))
-    assert mine.layers[0].dtype_policy == theirs.layers[0].dtype_policy.name == \
+    assert mine.layers[0].dtype_policy.name == theirs.layers[0].dtype_policy.name == \
         f"int4/{block_size}_from_float32"
     assert [(v.name, v.dtype, tuple(v.shape)) for v in mine.layers[0].weights] == \
         [(v.name, str(v.dtype), tuple(v.shape)) for v in theirs.layers[0].weights]
