@@ -57,7 +57,7 @@ def check_quantize_args(layer, mode, config, supported=SUPPORTED_MODES):
                          f"(of type '{type(layer).__name__}') is not built yet.")
     if layer.quantization_mode is not None:
         raise ValueError(f"Layer '{layer.name}' is already quantized with "
-                         f"dtype_policy='{layer.dtype_policy}'. Received: mode={mode}")
+                         f"dtype_policy='{layer.dtype_policy.name}'. Received: mode={mode}")
     check_mode(layer, mode, supported)
     if config is not None and config.mode != mode:
         raise ValueError(f"Layer '{layer.name}': quantization mode '{mode}' does not match "

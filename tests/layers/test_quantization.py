@@ -154,7 +154,7 @@ def test_int4_default_is_groups_of_128_and_other_layers_are_skipped():
                                lamina.layers.Dense(2)])
     with pytest.warns(UserWarning, match="EinsumDense 'einsum_dense' has no 'int4' form"):
         model.quantize("int4")
-    assert [layer.dtype_policy for layer in model.layers] == \
+    assert [layer.dtype_policy.name for layer in model.layers] == \
         ["float32", "int4/128_from_float32"]
     with pytest.raises(NotImplementedError, match="has no 'int4' form in lamina"):
         model.layers[0].quantize("int4")
