@@ -8,3 +8,5 @@ from lamina.utils.plot_history import plot_history
 from lamina.utils.numerical_utils import normalize, to_categorical
 from lamina.utils.py_dataset import PyDataset
 from lamina.utils.sequence_utils import pad_sequences
+from lamina.utils.file_utils import get_file
+from lamina.utils.source_inputs import get_source_inputs
