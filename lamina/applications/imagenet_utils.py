@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from lamina import backend, ops
+from lamina.backend.dtypes import is_float_dtype, standardize_dtype
 from lamina.core.keras_tensor import KerasTensor
 from lamina.utils.file_utils import get_file
 
@@ -62,8 +63,7 @@ def preprocess_input(x, data_format=None, mode="caffe"):
     if numpy_in:
         if not np.issubdtype(x.dtype, np.floating):
             x = x.astype(backend.floatx())
-    elif not isinstance(x, KerasTensor) and not backend.is_float_dtype(
-            backend.standardize_dtype(x.dtype)):
+    elif not isinstance(x, KerasTensor) and not is_float_dtype(standardize_dtype(x.dtype)):
         x = ops.cast(x, backend.floatx())
     if mode == "tf":
         return x / 127.5 - 1.0
