@@ -48,7 +48,14 @@ ROWS = [
     ("W5", "first_epoch_s", "W5 build + compile + first epoch, 1,280 samples (fresh process)",
      "s", "keras", "le", 0.8),
 ]
-WORKLOADS = ["W1", "W2", "W3", "W4", "W5"]
+for _name, _key in (("ResNet50", "resnet50"), ("MobileNetV2", "mobilenetv2")):
+    ROWS += [
+        ("W6", f"{_key}_forward_samples_per_s", f"W6 {_name} 224x224 forward (predict, batch 16)",
+         "samples/s", "keras", "ge", 1.2),
+        ("W6", f"{_key}_finetune_samples_per_s", f"W6 {_name} 224x224 fine-tuning epoch "
+         "(batch 16)", "samples/s", "keras", "ge", 1.2),
+    ]
+WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6"]
 
 
 # -- environments ------------------------------------------------------------------------
