@@ -155,8 +155,7 @@ def _mobilenet_v3(blocks, last_point_ch, model_type, input_shape, alpha, minimal
         x = layers.Flatten()(x)
         x = layers.Activation(classifier_activation, name="predictions")(x)
     else:
-        x = builder.pooled_or_top(x, False, pooling, classes, classifier_activation,
-                                  avg_name=None, max_name=None)
+        x = builder.pooled_or_top(x, False, pooling, classes, classifier_activation)
     model = builder.make_model(input_tensor, img_input, x, name)
     key = f"{model_type}_224_{alpha}_float"
     if minimalistic:
