@@ -182,7 +182,8 @@ def EfficientNetV2(width_coefficient, depth_coefficient, default_size, dropout_r
         x = builder.pooled_or_top(x, False, pooling, classes, classifier_activation)
     model = builder.make_model(input_tensor, img_input, x, name)
     if weights == "imagenet":
-        fname = f"efficientnetv2{weights_name}{'.h5' if include_top else '_notop.h5'}"
+        fname = (f"efficientnetv2-{weights_name.lstrip('-')}"
+                 f"{'.h5' if include_top else '_notop.h5'}")
         file_hash = WEIGHTS_HASHES[weights_name][0 if include_top else 1]
         return builder.load_weights(model, weights, fname, WEIGHTS_ORIGIN + fname, file_hash)
     return builder.load_weights(model, weights)

@@ -5,10 +5,12 @@ from lamina import backend, layers
 from lamina.applications import builder, imagenet_utils
 
 WEIGHTS_ORIGIN = "https://storage.googleapis.com/tensorflow/keras-applications/nasnet/"
-# {default size: {include_top: file name}}
+# {default size: (file stem on the server, cached file stem, md5 with top, md5 without)}
 WEIGHT_FILES = {
-    224: {True: "NASNet-mobile.h5", False: "NASNet-mobile-no-top.h5"},
-    331: {True: "NASNet-large.h5", False: "NASNet-large-no-top.h5"},
+    224: ("NASNet-mobile", "nasnet_mobile", "020fb642bf7360b370c678b08e0adf61",
+          "1ed92395b5b598bdda52abe5c0dbfd63"),
+    331: ("NASNet-large", "nasnet_large", "11577c9a518f0070763c2b964a382f17",
+          "d81d89dc07e6e56530c4e77faddd61b5"),
 }
 
 
@@ -177,8 +179,11 @@ def NASNet(input_shape=None, penultimate_filters=4032, num_blocks=6, stem_block_
         if default_size not in WEIGHT_FILES:
             raise ValueError("ImageNet weights can only be loaded with NASNetLarge or "
                              "NASNetMobile")
-        fname = WEIGHT_FILES[default_size][bool(include_top)]
-        return builder.load_weights(model, weights, fname, WEIGHTS_ORIGIN + fname)
+        remote, local, top_hash, no_top_hash = WEIGHT_FILES[default_size]
+        suffix = ".h5" if include_top else "-no-top.h5"
+        return builder.load_weights(model, weights, local + suffix.replace("-", "_"),
+                                    WEIGHTS_ORIGIN + remote + suffix,
+                                    top_hash if include_top else no_top_hash)
     return builder.load_weights(model, weights)
 
 
