@@ -125,18 +125,20 @@ def EfficientNetV2(width_coefficient, depth_coefficient, default_size, dropout_r
                    activation="swish", blocks_args="default", name="efficientnetv2",
                    include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
                    pooling=None, classes=1000, classifier_activation="softmax",
-                   include_preprocessing=True, weights_name=None):
-    """An EfficientNetV2; `blocks_args="default"` takes the stages of the variant `name`."""
+                   include_preprocessing=True, weights_name=None, model_name=None):
+    """An EfficientNetV2; `blocks_args="default"` takes the stages of the variant
+    `model_name` ("efficientnetv2-b0", ...; default `name`)."""
+    model_name = model_name or name
     builder.check_arguments(weights, include_top, classes, pooling, classifier_activation)
     if blocks_args == "default":
-        blocks_args = DEFAULT_BLOCKS_ARGS[name]
+        blocks_args = DEFAULT_BLOCKS_ARGS[model_name]
     img_input = builder.image_input(input_shape, input_tensor, default_size, 32, include_top,
                                     weights)
     axis = builder.batchnorm_axis()
     x = img_input
     if include_preprocessing:
         channels = img_input.shape[axis]
-        if name.split("-")[-1].startswith("b") and channels == 3:
+        if model_name.split("-")[-1].startswith("b") and channels == 3:
             x = layers.Rescaling(scale=1.0 / 255)(x)
             x = layers.Normalization(mean=[0.485, 0.456, 0.406],
                                      variance=[0.229 ** 2, 0.224 ** 2, 0.225 ** 2],
@@ -189,6 +191,11 @@ def EfficientNetV2(width_coefficient, depth_coefficient, default_size, dropout_r
     return builder.load_weights(model, weights)
 
 
+def _hash_key(variant):
+    """Keras keys its hashes "b0".."b3" but "-s", "-m", "-l"."""
+    return variant.lstrip("-") if variant.startswith("-b") else variant
+
+
 def _variant(width, depth, size, variant, public):
     def build(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
               pooling=None, classes=1000, classifier_activation="softmax",
@@ -198,8 +205,8 @@ def _variant(width, depth, size, variant, public):
                               input_shape=input_shape, pooling=pooling, classes=classes,
                               classifier_activation=classifier_activation,
                               include_preprocessing=include_preprocessing,
-                              weights_name=variant.lstrip("-") if variant.startswith("-b")
-                              else variant)
+                              weights_name=_hash_key(variant),
+                              model_name=f"efficientnetv2{variant}")
 
     build.__name__ = build.__qualname__ = public
     build.__doc__ = (f"{public}: width x{width}, depth x{depth}, default input {size}x{size}x3 "
