@@ -52,7 +52,14 @@ ROWS = [
     ("W6", "predict10k_int8_samples_per_s", "W6 predict, 10,000 samples, int8-quantized MLP",
      "samples/s", "keras", "ge", 1.0),
 ]
-WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6"]
+for _name, _key in (("ResNet50", "resnet50"), ("MobileNetV2", "mobilenetv2")):
+    ROWS += [
+        ("W7", f"{_key}_forward_samples_per_s", f"W7 {_name} 224x224 forward (predict, batch 16)",
+         "samples/s", "keras", "ge", 1.2),
+        ("W7", f"{_key}_finetune_samples_per_s", f"W7 {_name} 224x224 fine-tuning epoch "
+         "(batch 16)", "samples/s", "keras", "ge", 1.2),
+    ]
+WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"]
 
 
 # -- environments ------------------------------------------------------------------------

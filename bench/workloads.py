@@ -42,6 +42,7 @@ CONFIGS = {
         "w4_calls": 1000, "w4_warmup": 20, "w4_big": 10000, "w4_big_calls": 5,
         "w5_samples": 1280,
         "w6_calls": 5,
+        "w7_samples": 64, "w7_calls": 3,
     },
     "quick": {
         "w1_samples": 12800, "w1_timed_epochs": 1,
@@ -50,6 +51,7 @@ CONFIGS = {
         "w4_calls": 200, "w4_warmup": 10, "w4_big": 10000, "w4_big_calls": 2,
         "w5_samples": 1280,
         "w6_calls": 2,
+        "w7_samples": 32, "w7_calls": 1,
     },
 }
 
@@ -258,6 +260,39 @@ def w6_quantized_predict(keras, cfg):
                   / rate["predict10k_float_samples_per_s"]}
 
 
+def zoo_finetune_model(keras, name):
+    """`keras.applications.<name>` (random weights, no top, average pooling, 224x224x3)
+    with a new 10-class head; everything trainable, as when fine-tuning."""
+    if not hasattr(keras, "applications"):
+        raise Unsupported("no keras.applications")
+    base = getattr(keras.applications, name)(weights=None, include_top=False, pooling="avg",
+                                             input_shape=(224, 224, 3))
+    inputs = keras.Input((224, 224, 3))
+    outputs = keras.layers.Dense(10, activation="softmax")(base(inputs))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
+
+
+def w7_zoo(keras, cfg):
+    """ResNet50 and MobileNetV2 at 224x224, batch 16: forward pass (`predict`) and a
+    fine-tuning epoch, on random images."""
+    rng = np.random.default_rng(0)
+    n = cfg["w7_samples"]
+    x = rng.uniform(-1, 1, (n, 224, 224, 3)).astype("float32")
+    y = rng.integers(0, 10, n)
+    figures, extra = {}, {"cpu": {}}
+    for name, key in (("ResNet50", "resnet50"), ("MobileNetV2", "mobilenetv2")):
+        model = zoo_finetune_model(keras, name)
+        forward = _median_latency(lambda: model.predict(x, batch_size=16, verbose=0),
+                                  cfg["w7_calls"], 1)
+        figures[f"{key}_forward_samples_per_s"] = n / forward
+        rate, fit_extra = steady_fit(keras, model, x, y, 16, 1)
+        figures[f"{key}_finetune_samples_per_s"] = rate
+        extra["cpu"][f"{key}_finetune_samples_per_s"] = fit_extra["cpu"]["fit_samples_per_s"]
+    return figures, extra
+
+
 WORKLOADS = {
     "W1": w1_mlp_fit,
     "W2": w2_ticket_fit,
@@ -265,4 +300,5 @@ WORKLOADS = {
     "W4": w4_inference,
     "W5": w5_first_epoch,
     "W6": w6_quantized_predict,
+    "W7": w7_zoo,
 }

@@ -2,6 +2,7 @@
 
 from lamina import (
     activations,
+    applications,
     backend,
     callbacks,
     config,

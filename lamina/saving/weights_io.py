@@ -13,6 +13,7 @@ import numpy as np
 
 from lamina.core.serialization.errors import InvalidFileError, SavingError, UnsafeContentError, \
     WeightsMismatchError
+from lamina.saving.legacy_weights import legacy_root, read_legacy
 from lamina.saving.object_paths import _is_optimizer, own_variables, saveable_paths
 
 # What h5py and libhdf5 raise for malformed files.
@@ -202,7 +203,9 @@ def read_weights(model, source, where, skip_mismatch=False):
                                f"({type(e).__name__}: {e}).") from None
     try:
         with f:
-            pairs = _read_all(f, model, where, skip_mismatch)
+            legacy = legacy_root(f)
+            pairs = (_read_all(f, model, where, skip_mismatch) if legacy is None else
+                     read_legacy(model, legacy, where, skip_mismatch))
     except SavingError:
         raise
     except _H5_ERRORS as e:
