@@ -49,7 +49,8 @@ LEVELS = [
     ["lamina.training", "lamina.export"],
     ["lamina.models"],
     ["lamina.saving"],
-    ["lamina.utils", "lamina.datasets", "lamina.config", "lamina"],
+    ["lamina.utils", "lamina.datasets", "lamina.config", "lamina.preprocessing",
+     "lamina.applications", "lamina"],
 ]
 
 # Imports that go up on purpose, each inside a function (run at call time, never at

@@ -6,7 +6,7 @@ from lamina import initializers, layers, ops
 from lamina.applications import builder, imagenet_utils
 from lamina.core.layer import Layer
 from lamina.models.sequential import Sequential
-from lamina.saving.object_registration import get_custom_objects
+from lamina.core.serialization.object_registration import get_custom_objects
 
 WEIGHTS_ORIGIN = "https://storage.googleapis.com/tensorflow/keras-applications/convnext/"
 # sha256 of Keras's files: {model name: (with top, without top)}.

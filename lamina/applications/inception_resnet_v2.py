@@ -4,7 +4,7 @@ its preprocessing ("tf" mode)."""
 from lamina import layers, ops
 from lamina.applications import builder, imagenet_utils
 from lamina.core.layer import Layer
-from lamina.saving.object_registration import get_custom_objects
+from lamina.core.serialization.object_registration import get_custom_objects
 
 WEIGHTS_ORIGIN = ("https://storage.googleapis.com/tensorflow/keras-applications/"
                   "inception_resnet_v2/")

@@ -10,7 +10,7 @@ relative to the group. As in Keras, the layers that have weights are matched in 
 import h5py
 import numpy as np
 
-from lamina.saving.errors import InvalidFileError, WeightsMismatchError
+from lamina.core.serialization.errors import InvalidFileError, WeightsMismatchError
 
 
 def _names(attrs, key):

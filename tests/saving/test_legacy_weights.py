@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import lamina
-from lamina.saving.errors import WeightsMismatchError
+from lamina.core.serialization.errors import WeightsMismatchError
 
 keras = pytest.importorskip("keras")
 legacy = pytest.importorskip("keras.src.legacy.saving.legacy_h5_format")
