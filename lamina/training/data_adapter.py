@@ -189,13 +189,20 @@ class ArrayData(EpochCursor):
         return sum(int(getattr(a, "nbytes", 0)) for a in tree.flatten(self.structure)
                    if a is not None)
 
-    def device_arrays(self):
-        """(x, y, sample_weight) as device arrays, transferred once."""
-        if self._device is None:
-            self._device = tree.map_structure(
-                lambda a: None if a is None else placement.replicated(jax.device_put(a)),
-                self.structure)
-        return self._device
+    def device_arrays(self, rows=None):
+        """(x, y, sample_weight) as device arrays, transferred once; with `rows`, padded
+        with zero rows up to that many (rows a batch permutation never picks), so inputs of
+        nearby lengths share one compiled loop."""
+        if self._device is None or self._device[0] != rows:
+            def put(a):
+                if a is None:
+                    return None
+                if rows is not None and rows > a.shape[0]:
+                    a = np.concatenate([np.asarray(a), np.zeros(
+                        (rows - a.shape[0],) + tuple(a.shape[1:]), np.asarray(a).dtype)])
+                return placement.replicated(jax.device_put(a))
+            self._device = (rows, tree.map_structure(put, self.structure))
+        return self._device[1]
 
     def epoch_plan(self, rng):
         """(sample order, first batch, batches) of the next epoch (see EpochCursor)."""

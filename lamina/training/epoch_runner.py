@@ -13,10 +13,13 @@ import time
 import jax
 import numpy as np
 
+from lamina.backend.config import is_shape_bucketing_enabled
+
 from lamina.core import tree
 from lamina.distribution import placement
 from lamina.training.chunk_delivery import ChunkDelivery
 from lamina.training.compiled_loops import gather_batch, make_loop
+from lamina.training.shape_buckets import bucket_rows
 from lamina.training.data_adapter import ArrayData, to_array
 
 # Longest a compiled chunk runs before control returns to Python (signals, stop checks).
@@ -154,8 +157,13 @@ class EpochRunner:
         perm_host, first, steps = data.epoch_plan(rng)
         n_full = data.num_samples // bs  # full batches in a pass; a smaller one may follow
         full = max(0, min(first + steps, n_full) - first)
-        perm = jax.device_put(perm_host)
-        device = data.device_arrays()
+        # Evaluations of arrays of any length share a few compiled loops: data and order
+        # are padded to a power of two rows (the padding is never gathered).
+        rows = bucket_rows(data.num_samples) if self.mode == "test" and \
+            is_shape_bucketing_enabled() else None
+        device = data.device_arrays(rows)
+        perm = jax.device_put(perm_host if rows is None else np.concatenate(
+            [perm_host, np.zeros(rows - len(perm_host), perm_host.dtype)]))
         if full:
             limit = max(1, min(self._chunk_limit(full, every, sparse), full))
             rows = limit if every else 0  # the per-step logs buffer's length

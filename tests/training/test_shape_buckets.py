@@ -79,3 +79,21 @@ def test_bucketing_can_be_turned_off():
         assert _COMPILES[0] > before
     finally:
         keras.config.enable_shape_bucketing()
+
+
+def test_evaluate_on_many_lengths_shares_compiled_loops():
+    m = _model()
+    m.compile("sgd", "mse", metrics=["mae"])
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(200, 20)).astype("float32")
+    y = rng.normal(size=(200, 3)).astype("float32")
+    m.evaluate(x[:64], y[:64], batch_size=16, verbose=0)
+    before = _COMPILES[0]
+    for n in range(65, 129, 16):  # full batches only: 65..128 rows pad to 128
+        logs = m.evaluate(x[:n - n % 16], y[:n - n % 16], batch_size=16, verbose=0,
+                          return_dict=True)
+        pred = np.asarray(m(x[:n - n % 16]))
+        np.testing.assert_allclose(logs["loss"], np.mean((pred - y[:n - n % 16]) ** 2),
+                                   rtol=1e-5)
+    # The 128-row evaluation loop, and model(x) for the 64- and 128-row buckets.
+    assert _COMPILES[0] - before <= 3

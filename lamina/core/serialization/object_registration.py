@@ -67,7 +67,7 @@ def get_registered_object(name, custom_objects=None):
         if name in table:
             return table[name]
     if ">" not in name:
-        for key, obj in _GLOBAL.items():
-            if key.split(">", 1)[1] == name:
+        for key, obj in _GLOBAL.items():  # "package>name" keys; users may add bare names
+            if ">" in key and key.split(">", 1)[1] == name:
                 return obj
     return None
