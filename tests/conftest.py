@@ -1,4 +1,5 @@
 import os
+import sys
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -25,4 +26,7 @@ def _fresh_names():
     from lamina.core import naming
 
     naming.reset_names()
+    keras = sys.modules.get("keras")
+    if keras is not None:  # Keras's own names too (tests compare them), whatever ran before
+        keras.backend.clear_session(free_memory=False)
     yield
