@@ -224,11 +224,15 @@ def test_ctrl_c_is_answered_within_a_second_on_a_long_epoch():
         sent["at"] = time.perf_counter()
         _thread.interrupt_main()
 
-    start = keras.callbacks.LambdaCallback(
-        on_epoch_begin=lambda e, logs: threading.Timer(1.0, interrupt).start())
+    # One timer for the whole fit (a stray one would interrupt a later test).
+    timer = threading.Timer(1.0, interrupt)
+    start = keras.callbacks.LambdaCallback(on_train_begin=lambda logs: timer.start())
     before = int(m.optimizer.iterations.numpy())
-    with pytest.raises(KeyboardInterrupt):
-        m.fit(x, y, batch_size=bs, epochs=20, shuffle=False, verbose=0, callbacks=[start])
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            m.fit(x, y, batch_size=bs, epochs=20, shuffle=False, verbose=0, callbacks=[start])
+    finally:
+        timer.cancel()
     answered = time.perf_counter() - sent["at"]
     assert answered < 1.0, answered
     # The model keeps the weights of a finished step.
