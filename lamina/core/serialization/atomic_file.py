@@ -2,7 +2,7 @@
 rename it over the target. A process killed at any point leaves the old file intact.
 
 A target that is a symbolic link is written through: the link's final target is replaced
-and the link stays. Temporary files are named `.NAME.PID.XXXX.tmp`; the next write to the
+and the link stays. Temporary files are named `.NAME.PID.<random>.tmp`; the next write to the
 same target removes those left by processes that no longer run (a save killed by SIGKILL).
 """
 
