@@ -88,6 +88,14 @@ from lamina.layers.padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
 from lamina.layers.group_normalization import GroupNormalization
 from lamina.layers.unit_normalization import UnitNormalization
 from lamina.layers.activity_regularization import ActivityRegularization
+from lamina.layers.adaptive_pooling import (
+    AdaptiveAveragePooling1D,
+    AdaptiveAveragePooling2D,
+    AdaptiveAveragePooling3D,
+    AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D,
+    AdaptiveMaxPooling3D,
+)
 from lamina.layers.alpha_dropout import AlphaDropout
 from lamina.layers.upsampling import UpSampling1D, UpSampling2D, UpSampling3D
 from lamina.layers.layer_serialization import deserialize, serialize
