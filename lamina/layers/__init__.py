@@ -99,6 +99,8 @@ from lamina.layers.adaptive_pooling import (
 from lamina.layers.alpha_dropout import AlphaDropout
 from lamina.layers.upsampling import UpSampling1D, UpSampling2D, UpSampling3D
 from lamina.layers.layer_serialization import deserialize, serialize
+from lamina.layers.spectral_normalization import SpectralNormalization
+from lamina.layers.wrapper import Wrapper
 
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
 MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D

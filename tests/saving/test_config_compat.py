@@ -59,6 +59,7 @@ ARGS = {
     "GRU": ((4,), {"return_state": True}),
     "EinsumDense": (("ab,bc->ac", 5), {"bias_axes": "c"}),
     "MultiHeadAttention": ((2, 3), {"dropout": 0.1}),
+    **{f"Adaptive{kind}Pooling{n}D": ((2,), {}) for kind in ("Average", "Max") for n in (1, 2, 3)},
 }
 # Wrappers take a layer: each library gets its own, made by name from these.
 WRAPPED = {
@@ -66,6 +67,8 @@ WRAPPED = {
     "StackedRNNCells": lambda L: (([L.GRUCell(3), L.SimpleRNNCell(2)],), {}),
     "Bidirectional": lambda L: ((L.LSTM(3, return_sequences=True),), {"merge_mode": "sum"}),
     "TimeDistributed": lambda L: ((L.Dense(2),), {}),
+    "Wrapper": lambda L: ((L.Dense(2),), {}),
+    "SpectralNormalization": lambda L: ((L.Dense(2),), {"power_iterations": 2}),
 }
 SKIP = {"Layer", "InputSpec", "Lambda", "Loss", "Metric", "MeanMetricWrapper", "Optimizer",
         "LearningRateSchedule", "Initializer", "Regularizer", "Constraint"}
