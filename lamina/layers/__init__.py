@@ -8,6 +8,7 @@ from lamina.layers.einsum_dense import EinsumDense
 from lamina.layers.masking import Masking
 from lamina.layers.input_layer import Input, InputLayer
 from lamina.layers.multi_head_attention import MultiHeadAttention
+from lamina.layers.grouped_query_attention import GroupedQueryAttention
 from lamina.layers.merging import (
     Add,
     Average,
@@ -113,3 +114,4 @@ GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = (
 Convolution1DTranspose, Convolution2DTranspose, Convolution3DTranspose = (
     Conv1DTranspose, Conv2DTranspose, Conv3DTranspose)
 SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+GroupQueryAttention = GroupedQueryAttention
