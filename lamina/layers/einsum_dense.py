@@ -7,6 +7,7 @@ import jax.numpy as jnp
 from lamina import activations
 from lamina.core.layer import Layer
 from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
+from lamina.layers.lora import LoraMixin, lora_weight
 
 
 def parse_equation(equation):
@@ -86,7 +87,7 @@ def einsum_shapes(equation, bias_axes, input_shape, partial_output_shape):
     return kernel, bias, tuple(output)
 
 
-class EinsumDense(Layer):
+class EinsumDense(LoraMixin, Layer):
     """`activation(einsum(equation, inputs, kernel) + bias)`.
 
     Args:
@@ -103,9 +104,10 @@ class EinsumDense(Layer):
                  kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
                  gptq_unpacked_column_size=None, quantization_config=None, **kwargs):
         super().__init__(**kwargs)
-        if lora_rank or quantization_config is not None:
-            raise ValueError(f"EinsumDense '{self.name}': LoRA and quantization are not "
-                             "supported by lamina.")
+        if quantization_config is not None or gptq_unpacked_column_size is not None:
+            raise ValueError(f"EinsumDense '{self.name}': quantization is not supported by "
+                             "lamina.")
+        self._init_lora(lora_rank, lora_alpha)
         parse_equation(equation)
         self.equation = equation
         self.partial_output_shape = (output_shape,) if isinstance(output_shape, int) \
@@ -135,9 +137,14 @@ class EinsumDense(Layer):
             self.bias = self.add_weight(shape=bias, initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint, name="bias")
+        self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
+
+    kernel = lora_weight("kernel")
 
     def call(self, inputs, training=None):
-        x = jnp.einsum(self.equation, inputs, self.kernel.value)
+        x = jnp.einsum(self.equation, inputs, self._lora_weight_value())
         if self.bias is not None:
             x = x + self.bias.value
         return self.activation(x)
@@ -149,4 +156,4 @@ class EinsumDense(Layer):
     def get_config(self):
         return {**super().get_config(), "output_shape": self.partial_output_shape,
                 "equation": self.equation, "activation": activations.serialize(self.activation),
-                "bias_axes": self.bias_axes, **kernel_options_config(self)}
+                "bias_axes": self.bias_axes, **kernel_options_config(self), **self._lora_config()}

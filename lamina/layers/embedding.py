@@ -4,10 +4,11 @@ import jax.numpy as jnp
 
 from lamina import constraints, initializers, regularizers
 from lamina.core.layer import Layer
+from lamina.layers.lora import LoraMixin, lora_weight
 from lamina.core.serialization.serialization import serialize_keras_object as _ser
 
 
-class Embedding(Layer):
+class Embedding(LoraMixin, Layer):
     """(batch, ...) integer indices in [0, input_dim) -> (batch, ..., output_dim).
 
     embeddings: (input_dim, output_dim), initialized "uniform" (-0.05, 0.05).
@@ -15,8 +16,12 @@ class Embedding(Layer):
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
-                 weights=None, lora_rank=None, **kwargs):
+                 weights=None, lora_rank=None, lora_alpha=None, quantization_config=None,
+                 **kwargs):
         super().__init__(**kwargs)
+        if quantization_config is not None:
+            raise ValueError(f"Embedding '{self.name}': quantization is not supported.")
+        self._init_lora(lora_rank, lora_alpha)
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
@@ -33,10 +38,16 @@ class Embedding(Layer):
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
         self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
+
+    embeddings = lora_weight("embeddings")
+    _lora_target = "embeddings"
+    _lora_prefix = "lora_embeddings"
 
     def call(self, inputs):
         indices = inputs if jnp.issubdtype(inputs.dtype, jnp.integer) else inputs.astype(jnp.int32)
-        return jnp.take(self.embeddings.value, indices, axis=0)
+        return jnp.take(self._lora_weight_value(), indices, axis=0)
 
     def compute_mask(self, inputs, mask=None):
         return None if not self.mask_zero else jnp.not_equal(inputs, 0)
@@ -49,4 +60,4 @@ class Embedding(Layer):
                 "embeddings_initializer": _ser(self.embeddings_initializer),
                 "embeddings_regularizer": _ser(self.embeddings_regularizer),
                 "embeddings_constraint": _ser(self.embeddings_constraint),
-                "mask_zero": self.mask_zero}
+                "mask_zero": self.mask_zero, **self._lora_config()}

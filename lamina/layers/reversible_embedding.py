@@ -41,7 +41,7 @@ class ReversibleEmbedding(Embedding):
     def call(self, inputs, reverse=False):
         if not reverse:
             return super().call(inputs)
-        kernel = self.embeddings.value.T if self.tie_weights else self.reverse_embeddings.value
+        kernel = self._lora_weight_value().T if self.tie_weights else self.reverse_embeddings.value
         if self.reverse_dtype is not None:
             dtype = standardize_dtype(self.reverse_dtype)
             inputs, kernel = inputs.astype(dtype), kernel.astype(dtype)
