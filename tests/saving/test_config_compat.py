@@ -69,6 +69,7 @@ WRAPPED = {
     "Bidirectional": lambda L: ((L.LSTM(3, return_sequences=True),), {"merge_mode": "sum"}),
     "TimeDistributed": lambda L: ((L.Dense(2),), {}),
     "Wrapper": lambda L: ((L.Dense(2),), {}),
+    "Pipeline": lambda L: (([L.Rescaling(0.5), L.CenterCrop(2, 3)],), {}),
     "SpectralNormalization": lambda L: ((L.Dense(2),), {"power_iterations": 2}),
 }
 SKIP = {"Layer", "InputSpec", "Lambda", "Loss", "Metric", "MeanMetricWrapper", "Optimizer",
