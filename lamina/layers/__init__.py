@@ -101,6 +101,7 @@ from lamina.layers.alpha_dropout import AlphaDropout
 from lamina.layers.upsampling import UpSampling1D, UpSampling2D, UpSampling3D
 from lamina.layers.layer_serialization import deserialize, serialize
 from lamina.layers.pipeline import Pipeline
+from lamina.layers.preprocessing.auto_contrast import AutoContrast
 from lamina.layers.reversible_embedding import ReversibleEmbedding
 from lamina.layers.spectral_normalization import SpectralNormalization
 from lamina.layers.wrapper import Wrapper
