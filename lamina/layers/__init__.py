@@ -103,6 +103,7 @@ from lamina.layers.layer_serialization import deserialize, serialize
 from lamina.layers.pipeline import Pipeline
 from lamina.layers.preprocessing.auto_contrast import AutoContrast
 from lamina.layers.preprocessing.random_invert_grayscale import RandomGrayscale, RandomInvert
+from lamina.layers.preprocessing.random_posterization import RandomPosterization
 from lamina.layers.preprocessing.solarization import Solarization
 from lamina.layers.reversible_embedding import ReversibleEmbedding
 from lamina.layers.spectral_normalization import SpectralNormalization
