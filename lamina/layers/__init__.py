@@ -103,6 +103,7 @@ from lamina.layers.layer_serialization import deserialize, serialize
 from lamina.layers.pipeline import Pipeline
 from lamina.layers.preprocessing.auto_contrast import AutoContrast
 from lamina.layers.preprocessing.equalization import Equalization
+from lamina.layers.preprocessing.random_color_degeneration import RandomColorDegeneration
 from lamina.layers.preprocessing.random_invert_grayscale import RandomGrayscale, RandomInvert
 from lamina.layers.preprocessing.random_posterization import RandomPosterization
 from lamina.layers.preprocessing.solarization import Solarization
