@@ -106,6 +106,7 @@ from lamina.layers.preprocessing.equalization import Equalization
 from lamina.layers.preprocessing.random_color_degeneration import RandomColorDegeneration
 from lamina.layers.preprocessing.random_invert_grayscale import RandomGrayscale, RandomInvert
 from lamina.layers.preprocessing.random_posterization import RandomPosterization
+from lamina.layers.preprocessing.random_sharpness import RandomSharpness
 from lamina.layers.preprocessing.solarization import Solarization
 from lamina.layers.reversible_embedding import ReversibleEmbedding
 from lamina.layers.spectral_normalization import SpectralNormalization

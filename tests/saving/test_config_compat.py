@@ -60,6 +60,7 @@ ARGS = {
     "EinsumDense": (("ab,bc->ac", 5), {"bias_axes": "c"}),
     "RandomPosterization": ((4,), {"seed": 1}),
     "RandomColorDegeneration": ((0.5,), {"seed": 1}),
+    "RandomSharpness": ((0.5,), {"seed": 1}),
     "ReversibleEmbedding": ((10, 4), {"tie_weights": False, "logit_soft_cap": 3.0}),
     "MultiHeadAttention": ((2, 3), {"dropout": 0.1}),
     **{f"Adaptive{kind}Pooling{n}D": ((2,), {}) for kind in ("Average", "Max") for n in (1, 2, 3)},

@@ -2,6 +2,7 @@
 
 import jax.numpy as jnp
 
+from lamina.layers.preprocessing.color_args import sorted_value_range
 from lamina.layers.preprocessing.image_layer import ImageLayer
 
 
@@ -17,10 +18,7 @@ class AutoContrast(ImageLayer):
 
     def __init__(self, value_range=(0, 255), **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(value_range, (tuple, list)) or len(value_range) != 2:
-            raise ValueError("AutoContrast: the `value_range` argument should be a list of two "
-                             f"numbers. Received: value_range={value_range}")
-        self.value_range = sorted(value_range)
+        self.value_range = sorted_value_range(value_range, "AutoContrast")
 
     def call(self, inputs, training=True):
         images, restore = self._as_batch(inputs)

@@ -3,6 +3,7 @@
 import jax
 import jax.numpy as jnp
 
+from lamina.layers.preprocessing.color_args import sorted_value_range
 from lamina.layers.preprocessing.image_layer import RandomImageLayer, factor_range
 from lamina.ops.image import rgb_to_grayscale
 
@@ -18,10 +19,7 @@ class RandomColorDegeneration(RandomImageLayer):
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.factor = factor_range(factor, "factor", -1.0, 1.0)
-        if not isinstance(value_range, (tuple, list)) or len(value_range) != 2:
-            raise ValueError("RandomColorDegeneration: the `value_range` argument should be a "
-                             f"list of two numbers. Received: value_range={value_range}")
-        self.value_range = sorted(value_range)
+        self.value_range = sorted_value_range(value_range, "RandomColorDegeneration")
 
     def _augment(self, images, key):
         f = jax.random.uniform(key, (images.shape[0], 1, 1, 1), images.dtype, *self.factor)

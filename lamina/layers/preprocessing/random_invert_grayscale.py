@@ -3,7 +3,8 @@
 import jax
 import jax.numpy as jnp
 
-from lamina.layers.preprocessing.image_layer import RandomImageLayer, factor_range
+from lamina.layers.preprocessing.color_args import unit_factor
+from lamina.layers.preprocessing.image_layer import RandomImageLayer
 from lamina.ops.image import rgb_to_grayscale
 
 
@@ -22,12 +23,7 @@ class RandomInvert(RandomImageLayer):
 
     def __init__(self, factor=1.0, value_range=(0, 255), seed=None, data_format=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
-        lower, upper = factor_range(factor, "factor", -1.0, 1.0)
-        self.factor = (max(lower, 0), upper) if not isinstance(factor, (tuple, list)) \
-            else (lower, upper)
-        if self.factor[0] < 0 or self.factor[1] > 1:
-            raise ValueError("RandomInvert: the `factor` argument should be a number (or a list "
-                             f"of two numbers) in the range [0, 1]. Received: factor={factor}")
+        self.factor = unit_factor(factor, "RandomInvert")
         self.value_range = value_range
 
     def _augment(self, images, key):

@@ -3,6 +3,7 @@
 import jax
 import jax.numpy as jnp
 
+from lamina.layers.preprocessing.color_args import sorted_value_range
 from lamina.layers.preprocessing.image_layer import RandomImageLayer
 
 
@@ -30,10 +31,7 @@ class RandomPosterization(RandomImageLayer):
         else:
             raise ValueError(error)
         self.factor = (lower, upper)
-        if not isinstance(value_range, (tuple, list)) or len(value_range) != 2:
-            raise ValueError("RandomPosterization: the `value_range` argument should be a list "
-                             f"of two numbers. Received: value_range={value_range}")
-        self.value_range = sorted(value_range)
+        self.value_range = sorted_value_range(value_range, "RandomPosterization")
 
     def _augment(self, images, key):
         batch = images.shape[0]

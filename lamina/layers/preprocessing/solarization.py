@@ -3,6 +3,7 @@
 import jax
 import jax.numpy as jnp
 
+from lamina.layers.preprocessing.color_args import sorted_value_range
 from lamina.layers.preprocessing.image_layer import RandomImageLayer
 
 _FACTOR_ERROR = ("Solarization: the `addition_factor` and `threshold_factor` arguments should be "
@@ -37,10 +38,7 @@ class Solarization(RandomImageLayer):
         super().__init__(seed=seed, **kwargs)
         self.addition_factor = _factor_pair(addition_factor, "addition_factor")
         self.threshold_factor = _factor_pair(threshold_factor, "threshold_factor")
-        if not isinstance(value_range, (tuple, list)) or len(value_range) != 2:
-            raise ValueError("Solarization: the `value_range` argument should be a list of two "
-                             f"numbers. Received: value_range={value_range}")
-        self.value_range = sorted(value_range)
+        self.value_range = sorted_value_range(value_range, "Solarization")
 
     def _augment(self, images, key):
         key_add, key_threshold = jax.random.split(key)
