@@ -8,6 +8,7 @@ from lamina.layers.einsum_dense import EinsumDense
 from lamina.layers.masking import Masking
 from lamina.layers.input_layer import Input, InputLayer
 from lamina.layers.multi_head_attention import MultiHeadAttention
+from lamina.layers.grouped_query_attention import GroupedQueryAttention
 from lamina.layers.merging import (
     Add,
     Average,
@@ -91,9 +92,28 @@ from lamina.layers.padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
 from lamina.layers.group_normalization import GroupNormalization
 from lamina.layers.unit_normalization import UnitNormalization
 from lamina.layers.activity_regularization import ActivityRegularization
+from lamina.layers.adaptive_pooling import (
+    AdaptiveAveragePooling1D,
+    AdaptiveAveragePooling2D,
+    AdaptiveAveragePooling3D,
+    AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D,
+    AdaptiveMaxPooling3D,
+)
 from lamina.layers.alpha_dropout import AlphaDropout
 from lamina.layers.upsampling import UpSampling1D, UpSampling2D, UpSampling3D
 from lamina.layers.layer_serialization import deserialize, serialize
+from lamina.layers.pipeline import Pipeline
+from lamina.layers.preprocessing.auto_contrast import AutoContrast
+from lamina.layers.preprocessing.equalization import Equalization
+from lamina.layers.preprocessing.random_color_degeneration import RandomColorDegeneration
+from lamina.layers.preprocessing.random_invert_grayscale import RandomGrayscale, RandomInvert
+from lamina.layers.preprocessing.random_posterization import RandomPosterization
+from lamina.layers.preprocessing.random_sharpness import RandomSharpness
+from lamina.layers.preprocessing.solarization import Solarization
+from lamina.layers.reversible_embedding import ReversibleEmbedding
+from lamina.layers.spectral_normalization import SpectralNormalization
+from lamina.layers.wrapper import Wrapper
 
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
 MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
@@ -105,3 +125,4 @@ GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = (
 Convolution1DTranspose, Convolution2DTranspose, Convolution3DTranspose = (
     Conv1DTranspose, Conv2DTranspose, Conv3DTranspose)
 SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+GroupQueryAttention = GroupedQueryAttention

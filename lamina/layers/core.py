@@ -11,9 +11,10 @@ from lamina.layers.dense_matmul import dense_matmul
 from lamina.layers.int8_product import int8_product
 from lamina.quantizers.quantizers import dequantize_grouped, unpack_int4
 from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
+from lamina.layers.lora import LoraMixin, lora_weight
 
 
-class Dense(Layer):
+class Dense(LoraMixin, Layer):
     """`activation(inputs @ kernel + bias)`.
 
     Input (..., input_dim) -> output (..., units). kernel (input_dim, units) starts
@@ -23,9 +24,10 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-                 lora_rank=None, quantization_config=None, **kwargs):
+                 lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs):
         super().__init__(**kwargs)
         self.quantization_config = quantization.config_from(self, quantization_config)
+        self._init_lora(lora_rank, lora_alpha)
         if not isinstance(units, int) or units <= 0:
             raise ValueError(f"Dense '{self.name}': units must be a positive int, got {units!r}.")
         self.units = units
@@ -62,6 +64,10 @@ class Dense(Layer):
                                         constraint=self.bias_constraint, name="bias")
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
         self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
+
+    kernel = lora_weight("kernel")
 
     def call(self, inputs):
         if self.quantization_mode == "int8":
@@ -70,7 +76,7 @@ class Dense(Layer):
         elif self.quantization_mode == "int4":
             x = self._int4_matmul(inputs)
         else:
-            x = dense_matmul(inputs, self.kernel.value)
+            x = dense_matmul(inputs, self._lora_weight_value())
         if self.bias is not None:
             x = x + self.bias.value
         return self.activation(x)
@@ -107,6 +113,7 @@ class Dense(Layer):
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
             **kernel_options_config(self),
+            **self._lora_config(),
         })
         config.update(quantization.config_entry(self))
         return config

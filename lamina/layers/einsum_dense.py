@@ -9,6 +9,7 @@ from lamina.core.layer import Layer
 from lamina.layers import quantization
 from lamina.layers.int8_product import int8_product
 from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
+from lamina.layers.lora import LoraMixin, lora_weight
 
 
 def parse_equation(equation):
@@ -133,7 +134,7 @@ def quantization_axes(equation, input_ndim):
     return QuantizationAxes(in_spec, w_spec, out_spec)
 
 
-class EinsumDense(Layer):
+class EinsumDense(LoraMixin, Layer):
     """`activation(einsum(equation, inputs, kernel) + bias)`.
 
     Args:
@@ -150,10 +151,10 @@ class EinsumDense(Layer):
                  kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
                  gptq_unpacked_column_size=None, quantization_config=None, **kwargs):
         super().__init__(**kwargs)
-        if lora_rank or gptq_unpacked_column_size:
-            raise ValueError(f"EinsumDense '{self.name}': LoRA and GPTQ are not supported by "
-                             "lamina.")
+        if gptq_unpacked_column_size:
+            raise ValueError(f"EinsumDense '{self.name}': GPTQ is not supported by lamina.")
         self.quantization_config = quantization.config_from(self, quantization_config)
+        self._init_lora(lora_rank, lora_alpha)
         parse_equation(equation)
         self.equation = equation
         self.partial_output_shape = (output_shape,) if isinstance(output_shape, int) \
@@ -189,6 +190,11 @@ class EinsumDense(Layer):
             self.bias = self.add_weight(shape=bias, initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint, name="bias")
+        self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
+
+    kernel = lora_weight("kernel")
 
     def call(self, inputs, training=None):
         if self.quantization_mode == "int8":
@@ -198,7 +204,7 @@ class EinsumDense(Layer):
                 self.kernel.value, axes.to_kernel_layout(self.kernel_scale.value),
                 axes.input_reduced, self.inputs_quantizer, self.compute_dtype)
         else:
-            x = jnp.einsum(self.equation, inputs, self.kernel.value)
+            x = jnp.einsum(self.equation, inputs, self._lora_weight_value())
         if self.bias is not None:
             x = x + self.bias.value
         return self.activation(x)
@@ -221,6 +227,7 @@ class EinsumDense(Layer):
     def get_config(self):
         config = {**super().get_config(), "output_shape": self.partial_output_shape,
                   "equation": self.equation, "activation": activations.serialize(self.activation),
-                  "bias_axes": self.bias_axes, **kernel_options_config(self)}
+                  "bias_axes": self.bias_axes, **kernel_options_config(self),
+                  **self._lora_config()}
         config.update(quantization.config_entry(self))
         return config

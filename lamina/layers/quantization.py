@@ -55,6 +55,9 @@ def check_quantize_args(layer, mode, config, supported=SUPPORTED_MODES):
     if not layer.built:
         raise ValueError(f"Cannot quantize a layer that isn't yet built. Layer '{layer.name}' "
                          f"(of type '{type(layer).__name__}') is not built yet.")
+    if getattr(layer, "lora_enabled", False):
+        raise ValueError(f"Layer '{layer.name}' has LoRA enabled; lamina cannot quantize a "
+                         "LoRA layer. Quantize before calling enable_lora, or not at all.")
     if layer.quantization_mode is not None:
         raise ValueError(f"Layer '{layer.name}' is already quantized with "
                          f"dtype_policy='{layer.dtype_policy.name}'. Received: mode={mode}")

@@ -3,22 +3,27 @@
 import difflib
 
 from lamina.optimizers.adadelta import Adadelta
+from lamina.optimizers.adafactor import Adafactor
 from lamina.optimizers.adagrad import Adagrad
 from lamina.optimizers.adam import Adam
 from lamina.optimizers.adamax import Adamax
 from lamina.optimizers.adamw import AdamW
 from lamina.optimizers.ftrl import Ftrl
+from lamina.optimizers.lamb import Lamb
 from lamina.optimizers.lion import Lion
 from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from lamina.optimizers.muon import Muon
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
 from lamina.optimizers.rmsprop import RMSprop
+from lamina.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from lamina.optimizers.sgd import SGD
 
 MODULE = "keras.optimizers"
 
 ALL_OPTIMIZERS = {cls.__name__: cls for cls in (
-    Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, LossScaleOptimizer, Nadam, RMSprop, SGD)}
+    Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lamb, Lion, LossScaleOptimizer, Muon,
+    Nadam, RMSprop, ScheduleFreeAdamW, SGD)}
 # Lower-case lookup, as Keras: "adam", "rmsprop", "adamw", "sgd", ...
 _BY_LOWER = {name.lower(): cls for name, cls in ALL_OPTIMIZERS.items()}
 

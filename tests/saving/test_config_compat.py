@@ -60,7 +60,12 @@ ARGS = {
     "LSTM": ((4,), {"unit_forget_bias": False, "go_backwards": True}),
     "GRU": ((4,), {"return_state": True}),
     "EinsumDense": (("ab,bc->ac", 5), {"bias_axes": "c"}),
+    "RandomPosterization": ((4,), {"seed": 1}),
+    "RandomColorDegeneration": ((0.5,), {"seed": 1}),
+    "RandomSharpness": ((0.5,), {"seed": 1}),
+    "ReversibleEmbedding": ((10, 4), {"tie_weights": False, "logit_soft_cap": 3.0}),
     "MultiHeadAttention": ((2, 3), {"dropout": 0.1}),
+    **{f"Adaptive{kind}Pooling{n}D": ((2,), {}) for kind in ("Average", "Max") for n in (1, 2, 3)},
 }
 # Wrappers take a layer: each library gets its own, made by name from these.
 WRAPPED = {
@@ -70,6 +75,9 @@ WRAPPED = {
     "TimeDistributed": lambda L: ((L.Dense(2),), {}),
     "LossScaleOptimizer": lambda L: (((lamina if L is lamina.layers else keras).optimizers.SGD(0.1),),
                                      {"initial_scale": 8.0, "dynamic_growth_steps": 3}),
+    "Wrapper": lambda L: ((L.Dense(2),), {}),
+    "Pipeline": lambda L: (([L.Rescaling(0.5), L.CenterCrop(2, 3)],), {}),
+    "SpectralNormalization": lambda L: ((L.Dense(2),), {"power_iterations": 2}),
 }
 SKIP = {"Layer", "InputSpec", "Lambda", "Loss", "Metric", "MeanMetricWrapper", "Optimizer",
         "LearningRateSchedule", "Initializer", "Regularizer", "Constraint"}
