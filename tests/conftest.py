@@ -22,7 +22,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _fresh_names():
     """Each test starts with fresh automatic names (dense, dense_1, ...), like a new session."""
-    from lamina.core import naming
+    from lamina.backend.uids import reset_uids
 
-    naming.reset_names()
+    reset_uids()
     yield

@@ -25,7 +25,7 @@ keras = pytest.importorskip("keras")
 import lamina  # noqa: E402
 
 # Raise this as names are added; it is the figure the walk printed last.
-COVERAGE_FLOOR = 0.828
+COVERAGE_FLOOR = 0.875
 
 
 def _namespaces():
@@ -152,6 +152,9 @@ def walk():
                 missing.append(path)
                 continue
             if callable(obj) and not inspect.ismodule(obj):
+                if not callable(mine) or inspect.ismodule(mine):
+                    differences[path] = f"keras's is callable, lamina's is {type(mine).__name__}"
+                    continue
                 diff = _signature_difference(obj, mine)
                 if diff is not None:
                     differences[path] = diff

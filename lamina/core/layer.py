@@ -5,6 +5,7 @@ creates Variables. Called on KerasTensors it computes nothing: it infers the out
 shapes and records a Node. Every layer has the pure form `stateless_call`.
 """
 
+import difflib
 import inspect
 
 import jax
@@ -32,6 +33,22 @@ from lamina.core.variable import Variable
 # Bumped whenever any layer gains a sublayer or variable or changes `trainable`, so models
 # can cache their variable lists between such changes.
 _structure_version = [0]
+
+
+# Keywords every Layer takes (those of __init__ and the shorthands it reads from kwargs).
+_LAYER_KEYWORDS = ("activity_regularizer", "trainable", "dtype", "autocast", "name",
+                   "input_shape", "input_dim", "batch_size", "batch_input_shape", "dynamic",
+                   "input_dtype")
+
+
+def unknown_keywords_message(cls, unknown, valid):
+    """`Cls.__init__() got unexpected keyword argument(s) ...`, naming the closest valid
+    keyword for each unknown one."""
+    hints = []
+    for key in sorted(unknown):
+        close = difflib.get_close_matches(key, valid, n=1)
+        hints.append(f"'{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+    return (f"{cls.__name__}.__init__() got unexpected keyword argument(s) {', '.join(hints)}.")
 
 
 def structure_version():
@@ -89,15 +106,19 @@ class Layer:
         obj.__dict__["_init_args"] = (args, dict(kwargs))
         return obj
 
-    def __init__(self, trainable=True, name=None, dtype=None, autocast=True,
-                 input_shape=None, input_dim=None, batch_size=None, batch_input_shape=None,
-                 activity_regularizer=None, **kwargs):
+    def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None,
+                 autocast=True, name=None, **kwargs):
+        input_shape = kwargs.pop("input_shape", None)
+        input_dim = kwargs.pop("input_dim", None)
+        batch_size = kwargs.pop("batch_size", None)
+        batch_input_shape = kwargs.pop("batch_input_shape", None)
         kwargs.pop("dynamic", None)
         kwargs.pop("input_dtype", None)
         if kwargs:
-            raise TypeError(
-                f"{type(self).__name__}.__init__() got unexpected keyword argument(s) "
-                f"{sorted(kwargs)}.")
+            own = [p for p in inspect.signature(type(self).__init__).parameters
+                   if p not in ("self", "args", "kwargs")]
+            raise TypeError(unknown_keywords_message(type(self), kwargs,
+                                                     own + list(_LAYER_KEYWORDS)))
         if name is not None and (not isinstance(name, str) or "/" in name):
             raise ValueError(f"Layer name must be a string without '/', got {name!r}.")
         self.name = name or naming.auto_name(naming.to_snake_case(type(self).__name__))

@@ -8,3 +8,20 @@ from lamina.utils.plot_history import plot_history
 from lamina.utils.numerical_utils import normalize, to_categorical
 from lamina.utils.py_dataset import PyDataset
 from lamina.utils.sequence_utils import pad_sequences
+from lamina.backend.dtypes import standardize_dtype
+from lamina.backend.symbolic_types import is_keras_tensor
+from lamina.core.serialization.deserialization import deserialize_keras_object
+from lamina.core.serialization.object_registration import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
+from lamina.core.serialization.serialization import serialize_keras_object
+from lamina.utils.config_object import Config
+from lamina.utils.sample_weight_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from lamina.utils.source_inputs import get_source_inputs
+
+Sequence = PyDataset  # Keras 3 keeps the old name as an alias of PyDataset
