@@ -124,7 +124,6 @@ PENDING_SIGNATURES = (
     "keras.random.SeedGenerator",
     "keras.saving.deserialize_keras_object",
     "keras.saving.load_weights",
-    "keras.saving.save_model",
     "keras.saving.save_weights",
     "keras.utils.Progbar",
     "keras.utils.model_to_dot",

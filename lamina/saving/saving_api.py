@@ -123,10 +123,18 @@ def _check_keras_path(filepath, suffix, what):
                          f"Received: filepath={os.fspath(filepath)!r}")
 
 
-def save_model(model, filepath, overwrite=True, zipped=True):
-    """Save `model` (config, weights, optimizer state) to a `.keras` archive, atomically."""
-    if not zipped:
-        raise ValueError("lamina writes only zipped `.keras` archives (zipped=True).")
+def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
+    """Save `model` (config, weights, optimizer state) to a `.keras` archive, atomically.
+    `zipped=None` means zipped (the `.keras` format); `include_optimizer=True` is the
+    only other keyword, as lamina always stores the optimizer."""
+    if zipped is not None and not zipped:
+        raise ValueError("lamina writes only zipped `.keras` archives (zipped=True or None); "
+                         f"received zipped={zipped!r}.")
+    if not kwargs.pop("include_optimizer", True):
+        raise ValueError("save_model(include_optimizer=False) is not supported: lamina always "
+                         "stores the optimizer state in the archive.")
+    if kwargs:
+        raise ValueError(f"save_model() got unsupported argument(s) {sorted(kwargs)}.")
     _check_keras_path(filepath, ".keras", "save a model")
     config = serialize_model(model)
 
