@@ -14,6 +14,7 @@ from lamina import (
     models,
     ops,
     optimizers,
+    preprocessing,
     random,
     regularizers,
     saving,
