@@ -48,7 +48,6 @@ SIGNATURE_DIFFERENCES = {}
 PENDING_SIGNATURES = (
     "keras.name_scope",
     "keras.utils.deserialize_keras_object",
-    "keras.Input",
     "keras.KerasTensor",
     "keras.StatelessScope",
     "keras.Variable",
@@ -68,8 +67,6 @@ PENDING_SIGNATURES = (
     "keras.layers.Embedding",
     "keras.layers.GRU",
     "keras.layers.GRUCell",
-    "keras.layers.Input",
-    "keras.layers.InputLayer",
     "keras.layers.LSTM",
     "keras.layers.LSTMCell",
     "keras.layers.LayerNormalization",

@@ -514,7 +514,7 @@ class Layer:
         return infer_output_spec(self.call, args, kwargs)
 
     # -- pure form -------------------------------------------------------------
-    def stateless_call(self, trainable_values, non_trainable_values, *args,
+    def stateless_call(self, trainable_variables, non_trainable_variables, *args,
                        return_losses=False, **kwargs):
         """Call the layer as a pure function of its variable values.
 
@@ -524,14 +524,14 @@ class Layer:
         """
         trainable_vars = self.trainable_variables
         non_trainable_vars = self.non_trainable_variables
-        if len(trainable_values) != len(trainable_vars) or \
-                len(non_trainable_values) != len(non_trainable_vars):
+        if len(trainable_variables) != len(trainable_vars) or \
+                len(non_trainable_variables) != len(non_trainable_vars):
             raise ValueError(
                 f"stateless_call on '{self.name}' expects {len(trainable_vars)} trainable and "
-                f"{len(non_trainable_vars)} non-trainable values, got {len(trainable_values)} "
-                f"and {len(non_trainable_values)}.")
-        mapping = list(zip(trainable_vars, trainable_values))
-        mapping += list(zip(non_trainable_vars, non_trainable_values))
+                f"{len(non_trainable_vars)} non-trainable values, got {len(trainable_variables)} "
+                f"and {len(non_trainable_variables)}.")
+        mapping = list(zip(trainable_vars, trainable_variables))
+        mapping += list(zip(non_trainable_vars, non_trainable_variables))
         with StatelessScope(mapping) as scope, call_context.LossCollector() as collector:
             outputs = self(*args, **kwargs)
             if return_losses:

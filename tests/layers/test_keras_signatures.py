@@ -44,3 +44,23 @@ def test_losses_deserialize_takes_name():
         keras.losses.MeanAbsoluteError(reduction="sum")))
     assert isinstance(from_keras, lamina.losses.MeanAbsoluteError)
     assert from_keras.get_config()["reduction"] == "sum"
+
+
+def test_input_ragged_and_optional_are_refused_clearly():
+    with pytest.raises(ValueError, match="ragged=True is not supported"):
+        lamina.Input((3,), ragged=True)
+    with pytest.raises(ValueError, match="optional=True is not supported"):
+        lamina.layers.InputLayer(shape=(3,), optional=True)
+    ours = lamina.layers.InputLayer(shape=(3,), name="i").get_config()
+    assert ours == keras.layers.InputLayer(shape=(3,), name="i").get_config()
+
+
+def test_stateless_call_takes_keras_keyword_names():
+    layer = lamina.layers.Dense(2, kernel_initializer="ones")
+    layer.build((None, 3))
+    kernel, bias = np.full((3, 2), 2.0, "float32"), np.zeros(2, "float32")
+    out, new_non_trainable = layer.stateless_call(
+        trainable_variables=[kernel, bias], non_trainable_variables=[],
+        inputs=np.ones((1, 3), "float32"))
+    np.testing.assert_allclose(np.asarray(out), [[6.0, 6.0]])
+    assert new_non_trainable == []
