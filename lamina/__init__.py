@@ -9,6 +9,7 @@ from lamina import (
     datasets,
     initializers,
     layers,
+    legacy,
     losses,
     metrics,
     models,
