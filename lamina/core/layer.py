@@ -578,6 +578,29 @@ class Layer:
         return tree.map_structure(lambda t: t.shape, out)
 
     # -- config ----------------------------------------------------------------
+    def get_build_config(self):
+        """What `build_from_config` needs to create the weights again:
+        `{"input_shape": shape}` after a build with one input shape, `{"shapes_dict": {...}}`
+        after a build with named shapes, None before any build. Saved in `.keras` files."""
+        shapes = self.__dict__.get("_build_shapes")
+        if shapes is None or not self.built:
+            return None
+        if isinstance(shapes, dict) and all(k.endswith("_shape") for k in shapes):
+            return {"shapes_dict": dict(shapes)}
+        return {"input_shape": shapes}
+
+    def build_from_config(self, config):
+        """Build from `get_build_config()`'s output (nothing for None)."""
+        if not config:
+            return
+        if "input_shape" in config:
+            self.build(config["input_shape"])
+        elif "shapes_dict" in config:
+            self.build(**config["shapes_dict"])
+        else:
+            raise ValueError(f"{type(self).__name__}.build_from_config(): expected a config "
+                             f"with 'input_shape' or 'shapes_dict', received {config!r}")
+
     def get_config(self):
         """Constructor arguments. Subclasses that don't override this get the arguments
         their __init__ was called with (when those are plain Python values)."""

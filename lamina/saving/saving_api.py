@@ -34,6 +34,8 @@ LAMINA_COMPILE_KEY = "lamina_compile_config"
 
 
 def _build_config(model):
+    if type(model).get_build_config is not Layer.get_build_config:
+        return model.get_build_config()  # the user's own, as Keras saves it
     if isinstance(model, Functional):
         return {"input_shape": None}
     if isinstance(model, Sequential):
@@ -73,6 +75,9 @@ def serialize_model(model):
 
 def _build_from_config(model, build_config):
     """Create a subclassed model's weights from its saved input shape(s)."""
+    if type(model).build_from_config is not Layer.build_from_config:
+        model.build_from_config(build_config)  # the user's own, as Keras calls it
+        return
     if isinstance(model, (Functional, Sequential)) or not isinstance(build_config, dict):
         return
     shapes = build_config.get("input_shape")
