@@ -578,6 +578,24 @@ class Layer:
         return tree.map_structure(lambda t: t.shape, out)
 
     # -- config ----------------------------------------------------------------
+    def save_own_variables(self, store):
+        """Write this layer's own variables (not its sublayers') into `store` under "0",
+        "1", ...: trainable ones first, as created, then non-trainable ones."""
+        for i, variable in enumerate(self._own_variables()):
+            store[str(i)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        """Assign this layer's own variables from `store` (what `save_own_variables`
+        wrote); the number of entries must match."""
+        variables = self._own_variables()
+        if len(store.keys()) != len(variables):
+            raise ValueError(
+                f"Layer '{self.name}' expected {len(variables)} variables, but received "
+                f"{len(store.keys())} variables during loading. Expected: "
+                f"{[v.name for v in variables]}")
+        for i, variable in enumerate(variables):
+            variable.assign(store[str(i)])
+
     def get_build_config(self):
         """What `build_from_config` needs to create the weights again:
         `{"input_shape": shape}` after a build with one input shape, `{"shapes_dict": {...}}`

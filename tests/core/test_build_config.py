@@ -54,3 +54,39 @@ def test_a_models_own_build_config_is_saved_and_used_on_load(tmp_path):
     loaded = lamina.saving.load_model(path)
     assert calls == [{"features": 5}]
     np.testing.assert_allclose(np.asarray(loaded(x)), expected, atol=1e-6)
+
+
+def test_own_variables_store_matches_keras_and_super_call_works(tmp_path):
+    ours, theirs = lamina.layers.Dense(2), keras.layers.Dense(2)
+    ours.build((None, 3))
+    theirs.build((None, 3))
+    theirs.set_weights([np.asarray(w) for w in ours.get_weights()])
+    a, b = {}, {}
+    ours.save_own_variables(a)
+    theirs.save_own_variables(b)
+    assert sorted(a) == sorted(b) == ["0", "1"]
+    for key in a:
+        np.testing.assert_allclose(a[key], b[key])
+    with pytest.raises(ValueError, match="expected 2 variables, but received 1"):
+        ours.load_own_variables({"0": a["0"]})
+
+    seen = []
+
+    @lamina.utils.register_keras_serializable("own_vars")
+    class Logged(lamina.layers.Dense):
+        def save_own_variables(self, store):
+            super().save_own_variables(store)
+            store["extra"] = np.array([7.0])
+
+        def load_own_variables(self, store):
+            seen.append(float(store["extra"][0]))
+            super().load_own_variables({k: store[k] for k in ("0", "1")})
+
+    model = lamina.Sequential([lamina.Input((3,)), Logged(2)])
+    x = np.ones((1, 3), "float32")
+    path = tmp_path / "w.weights.h5"
+    model.save_weights(path)
+    other = lamina.Sequential([lamina.Input((3,)), Logged(2)])
+    other.load_weights(path)
+    assert seen == [7.0]
+    np.testing.assert_allclose(np.asarray(other(x)), np.asarray(model(x)), atol=1e-6)
