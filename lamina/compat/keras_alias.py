@@ -1,15 +1,23 @@
 """install_as_keras: make `import keras` (and `keras.<sub>`) resolve to lamina for the
 whole program, so libraries written against Keras 3 run on lamina.
 
-It only aliases modules: `keras.X` is the module `lamina.X` itself. Keras's private
-`keras.src` tree is not aliased; importing a `keras.<name>` that lamina lacks raises
-ModuleNotFoundError naming the lamina module that was looked for.
+It only aliases modules: `keras.X` is the module `lamina.X` itself. Of Keras's private
+`keras.src` tree only the modules in PRIVATE_ALIASES are aliased (libraries import
+them); importing any other `keras.src.*`, or a `keras.<name>` that lamina lacks, raises
+ModuleNotFoundError naming what was looked for.
 """
 
 import importlib
 import importlib.abc
 import importlib.util
 import sys
+
+
+# Private Keras modules that libraries import, and the public lamina module each maps to.
+PRIVATE_ALIASES = {
+    "keras.src": "lamina",
+    "keras.src.ops": "lamina.ops",  # keras-tuner 1.4: `from keras.src.ops import *`
+}
 
 
 class _AliasLoader(importlib.abc.Loader):
@@ -29,7 +37,15 @@ class _KerasAliasFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
         if fullname != "keras" and not fullname.startswith("keras."):
             return None
-        target = "lamina" + fullname[len("keras"):]
+        if fullname == "keras.src" or fullname.startswith("keras.src."):
+            target = PRIVATE_ALIASES.get(fullname)
+            if target is None:
+                raise ModuleNotFoundError(
+                    f"No module named '{fullname}': Keras's private modules are not part of "
+                    "lamina (install_as_keras() aliases only "
+                    f"{sorted(PRIVATE_ALIASES)}).", name=fullname)
+        else:
+            target = "lamina" + fullname[len("keras"):]
         if importlib.util.find_spec(target) is None:
             raise ModuleNotFoundError(
                 f"No module named '{fullname}': install_as_keras() maps it to '{target}', "

@@ -26,10 +26,9 @@ from lamina.models.tracing import _batchless, trace_subclassed_model
 from lamina.saving import archive
 from lamina.saving.json_api import model_from_json, model_to_json
 from lamina.saving.weights_io import read_weights, write_weights
-from lamina.version import __version__
+from lamina.version import KERAS_API_VERSION, __version__
 
-# The Keras 3 release whose file format lamina's files were checked against.
-KERAS_FORMAT_VERSION = "3.15.1"
+KERAS_FORMAT_VERSION = KERAS_API_VERSION
 LAMINA_COMPILE_KEY = "lamina_compile_config"
 
 

@@ -33,7 +33,7 @@ def test_keras_and_its_submodules_are_lamina_modules():
         print(keras.version(), model(np.ones((1, 3))).shape)
     """)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [__import__("lamina").__version__, "(1,", "2)"]
+    assert result.stdout.split() == ["3.15.1", "(1,", "2)"]
 
 
 def test_a_missing_submodule_names_the_lamina_module():
@@ -44,6 +44,19 @@ def test_a_missing_submodule_names_the_lamina_module():
     """)
     assert "No module named 'keras.no_such_thing'" in result.stderr
     assert "'lamina.no_such_thing'" in result.stderr
+
+
+def test_only_the_listed_private_modules_are_aliased():
+    result = _run("""
+        import lamina.compat
+        lamina.compat.install_as_keras()
+        from keras.src.ops import relu
+        import lamina
+        assert relu is lamina.ops.relu
+        import keras.src.layers
+    """)
+    assert "No module named 'keras.src.layers'" in result.stderr
+    assert "keras.src.ops" in result.stderr  # the message lists what is aliased
 
 
 def test_refused_after_the_real_keras_is_imported():
