@@ -29,13 +29,20 @@ COVERAGE_FLOOR = 0.897
 
 
 def _namespaces():
-    """Public Keras namespace module names: every package below keras/ except src."""
-    names = ["keras"]
-    for info in pkgutil.walk_packages(keras.__path__, "keras."):
-        parts = info.name.split(".")
-        if any(p.startswith("_") or p == "src" for p in parts[1:]):
-            continue
-        names.append(info.name)
+    """Public Keras namespace module names: every package below keras/ except src.
+
+    Never imports anything under keras.src: importing, say, keras.src.backend.numpy
+    rebinds names of the active backend and breaks Keras for the rest of the process."""
+    names, stack = ["keras"], [("keras", keras.__path__)]
+    while stack:
+        parent, path = stack.pop()
+        for info in pkgutil.iter_modules(path):
+            if info.name.startswith("_") or info.name == "src":
+                continue
+            full = f"{parent}.{info.name}"
+            names.append(full)
+            if info.ispkg:
+                stack.append((full, importlib.import_module(full).__path__))
     return sorted(names)
 
 
