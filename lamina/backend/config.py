@@ -31,11 +31,33 @@ def image_data_format():
     return _IMAGE_DATA_FORMAT
 
 
-def set_image_data_format(value):
+def set_image_data_format(data_format):
     global _IMAGE_DATA_FORMAT
-    if value not in ("channels_last", "channels_first"):
-        raise ValueError(f"Unknown data_format {value!r}; expected 'channels_last' or 'channels_first'.")
-    _IMAGE_DATA_FORMAT = value
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"Unknown data_format {data_format!r}; expected 'channels_last' or "
+                         "'channels_first'.")
+    _IMAGE_DATA_FORMAT = data_format
+
+
+# None: dot_product_attention(flash_attention=None) decides; True/False: forced.
+_FLASH_ATTENTION = None
+
+
+def enable_flash_attention():
+    """Make dot_product_attention(flash_attention=None) ask for flash attention."""
+    global _FLASH_ATTENTION
+    _FLASH_ATTENTION = None
+
+
+def disable_flash_attention():
+    """Make dot_product_attention(flash_attention=None) never use flash attention."""
+    global _FLASH_ATTENTION
+    _FLASH_ATTENTION = False
+
+
+def is_flash_attention_enabled():
+    """The global flash-attention setting: None (automatic, the default) or False."""
+    return _FLASH_ATTENTION
 
 
 _SHAPE_BUCKETING = True
@@ -57,3 +79,8 @@ def disable_shape_bucketing():
 
 def is_shape_bucketing_enabled():
     return _SHAPE_BUCKETING
+
+
+def backend():
+    """The name of the backend: lamina always runs on JAX."""
+    return "jax"

@@ -1,9 +1,11 @@
 """KerasTensor: a symbolic tensor (shape and dtype, no values) of the functional graph."""
 
 from lamina.backend.dtypes import standardize_dtype
+from lamina.backend.symbolic_types import is_keras_tensor, register_symbolic_type  # noqa: F401
 from lamina.core import naming
 
 
+@register_symbolic_type
 class KerasTensor:
     """Symbolic tensor: `shape` (a tuple where None means unknown), `dtype`, and the
     node that produced it (`_keras_history = (layer, node_index, tensor_index)`)."""
@@ -108,7 +110,3 @@ class KerasTensor:
         from lamina.ops import numpy as np_ops
 
         return np_ops.transpose(self)
-
-
-def is_keras_tensor(x):
-    return isinstance(x, KerasTensor)

@@ -5,6 +5,7 @@ creates Variables. Called on KerasTensors it computes nothing: it infers the out
 shapes and records a Node. Every layer has the pure form `stateless_call`.
 """
 
+import difflib
 import inspect
 
 import jax
@@ -36,6 +37,22 @@ from lamina.dtype_policies import dtype_policy as dtype_policies
 # Bumped whenever any layer gains a sublayer or variable or changes `trainable`, so models
 # can cache their variable lists between such changes.
 _structure_version = [0]
+
+
+# Keywords every Layer takes (those of __init__ and the shorthands it reads from kwargs).
+_LAYER_KEYWORDS = ("activity_regularizer", "trainable", "dtype", "autocast", "name",
+                   "input_shape", "input_dim", "batch_size", "batch_input_shape", "dynamic",
+                   "input_dtype")
+
+
+def unknown_keywords_message(cls, unknown, valid):
+    """`Cls.__init__() got unexpected keyword argument(s) ...`, naming the closest valid
+    keyword for each unknown one."""
+    hints = []
+    for key in sorted(unknown):
+        close = difflib.get_close_matches(key, valid, n=1)
+        hints.append(f"'{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+    return (f"{cls.__name__}.__init__() got unexpected keyword argument(s) {', '.join(hints)}.")
 
 
 def structure_version():
@@ -95,15 +112,19 @@ class Layer:
         obj.__dict__["_init_args"] = (args, dict(kwargs))
         return obj
 
-    def __init__(self, trainable=True, name=None, dtype=None, autocast=True,
-                 input_shape=None, input_dim=None, batch_size=None, batch_input_shape=None,
-                 activity_regularizer=None, **kwargs):
+    def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None,
+                 autocast=True, name=None, **kwargs):
+        input_shape = kwargs.pop("input_shape", None)
+        input_dim = kwargs.pop("input_dim", None)
+        batch_size = kwargs.pop("batch_size", None)
+        batch_input_shape = kwargs.pop("batch_input_shape", None)
         kwargs.pop("dynamic", None)
         kwargs.pop("input_dtype", None)
         if kwargs:
-            raise TypeError(
-                f"{type(self).__name__}.__init__() got unexpected keyword argument(s) "
-                f"{sorted(kwargs)}.")
+            own = [p for p in inspect.signature(type(self).__init__).parameters
+                   if p not in ("self", "args", "kwargs")]
+            raise TypeError(unknown_keywords_message(type(self), kwargs,
+                                                     own + list(_LAYER_KEYWORDS)))
         if name is not None and (not isinstance(name, str) or "/" in name):
             raise ValueError(f"Layer name must be a string without '/', got {name!r}.")
         self.name = name or naming.auto_name(naming.to_snake_case(type(self).__name__))
@@ -537,7 +558,7 @@ class Layer:
             return self.call(*args, **kwargs)
 
     # -- pure form -------------------------------------------------------------
-    def stateless_call(self, trainable_values, non_trainable_values, *args,
+    def stateless_call(self, trainable_variables, non_trainable_variables, *args,
                        return_losses=False, **kwargs):
         """Call the layer as a pure function of its variable values.
 
@@ -547,14 +568,14 @@ class Layer:
         """
         trainable_vars = self.trainable_variables
         non_trainable_vars = self.non_trainable_variables
-        if len(trainable_values) != len(trainable_vars) or \
-                len(non_trainable_values) != len(non_trainable_vars):
+        if len(trainable_variables) != len(trainable_vars) or \
+                len(non_trainable_variables) != len(non_trainable_vars):
             raise ValueError(
                 f"stateless_call on '{self.name}' expects {len(trainable_vars)} trainable and "
-                f"{len(non_trainable_vars)} non-trainable values, got {len(trainable_values)} "
-                f"and {len(non_trainable_values)}.")
-        mapping = list(zip(trainable_vars, trainable_values))
-        mapping += list(zip(non_trainable_vars, non_trainable_values))
+                f"{len(non_trainable_vars)} non-trainable values, got {len(trainable_variables)} "
+                f"and {len(non_trainable_variables)}.")
+        mapping = list(zip(trainable_vars, trainable_variables))
+        mapping += list(zip(non_trainable_vars, non_trainable_variables))
         with StatelessScope(mapping) as scope, call_context.LossCollector() as collector:
             outputs = self(*args, **kwargs)
             if return_losses:
@@ -601,6 +622,47 @@ class Layer:
         return tree.map_structure(lambda t: t.shape, out)
 
     # -- config ----------------------------------------------------------------
+    def save_own_variables(self, store):
+        """Write this layer's own variables (not its sublayers') into `store` under "0",
+        "1", ...: trainable ones first, as created, then non-trainable ones."""
+        for i, variable in enumerate(self._own_variables()):
+            store[str(i)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        """Assign this layer's own variables from `store` (what `save_own_variables`
+        wrote); the number of entries must match."""
+        variables = self._own_variables()
+        if len(store.keys()) != len(variables):
+            raise ValueError(
+                f"Layer '{self.name}' expected {len(variables)} variables, but received "
+                f"{len(store.keys())} variables during loading. Expected: "
+                f"{[v.name for v in variables]}")
+        for i, variable in enumerate(variables):
+            variable.assign(store[str(i)])
+
+    def get_build_config(self):
+        """What `build_from_config` needs to create the weights again:
+        `{"input_shape": shape}` after a build with one input shape, `{"shapes_dict": {...}}`
+        after a build with named shapes, None before any build. Saved in `.keras` files."""
+        shapes = self.__dict__.get("_build_shapes")
+        if shapes is None or not self.built:
+            return None
+        if isinstance(shapes, dict) and all(k.endswith("_shape") for k in shapes):
+            return {"shapes_dict": dict(shapes)}
+        return {"input_shape": shapes}
+
+    def build_from_config(self, config):
+        """Build from `get_build_config()`'s output (nothing for None)."""
+        if not config:
+            return
+        if "input_shape" in config:
+            self.build(config["input_shape"])
+        elif "shapes_dict" in config:
+            self.build(**config["shapes_dict"])
+        else:
+            raise ValueError(f"{type(self).__name__}.build_from_config(): expected a config "
+                             f"with 'input_shape' or 'shapes_dict', received {config!r}")
+
     def get_config(self):
         """Constructor arguments. Subclasses that don't override this get the arguments
         their __init__ was called with (when those are plain Python values)."""

@@ -1,13 +1,11 @@
 """Unique object names ("dense", "dense_1", ...) and the name scopes that form variable paths."""
 
-import collections
 import contextlib
 import re
 import threading
 
-from lamina.backend.session import on_clear_session
+from lamina.backend.uids import get_uid
 
-_counts = collections.defaultdict(int)
 _local = threading.local()
 
 
@@ -20,14 +18,8 @@ def to_snake_case(name):
 
 def auto_name(prefix):
     """Return `prefix` the first time, then `prefix_1`, `prefix_2`, ..."""
-    count = _counts[prefix]
-    _counts[prefix] += 1
+    count = get_uid(prefix) - 1
     return prefix if count == 0 else f"{prefix}_{count}"
-
-
-@on_clear_session
-def reset_names():
-    _counts.clear()
 
 
 def _scopes():

@@ -1,4 +1,4 @@
-from lamina.initializers.get import get, serialize
+from lamina.initializers.get import deserialize, get, serialize
 from lamina.initializers.initializers import (
     Constant,
     GlorotNormal,
@@ -34,3 +34,5 @@ random_uniform = RandomUniform
 truncated_normal = TruncatedNormal
 variance_scaling = VarianceScaling
 zeros = Zeros
+IdentityInitializer = Identity
+OrthogonalInitializer = Orthogonal

@@ -1,6 +1,6 @@
 """Resolve an initializer from a name, a config dict, a class, or a callable."""
 
-from lamina.core.lookup import find_named
+from lamina.core.lookup import deserialize_with, find_named
 from lamina.core.naming import to_snake_case
 from lamina.core.serialization.deserialization import deserialize_keras_object
 from lamina.initializers import initializers as _init
@@ -39,3 +39,8 @@ def get(identifier):
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret initializer: {identifier!r}")
+
+
+def deserialize(config, custom_objects=None):
+    """The initializer a config dict (or a name) describes."""
+    return deserialize_with(get, config, custom_objects)

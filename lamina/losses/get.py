@@ -102,9 +102,10 @@ def serialize(loss):
     return serialize_keras_object(loss)
 
 
-def deserialize(config, custom_objects=None):
-    """Inverse of `serialize`; also accepts a plain name. Returns a Loss or a function."""
-    if isinstance(config, str):
-        obj = resolve("loss", config, ALL_OBJECTS, custom_objects)
+def deserialize(name, custom_objects=None):
+    """Inverse of `serialize`: `name` is a loss name or a serialized config dict.
+    Returns a Loss or a function."""
+    if isinstance(name, str):
+        obj = resolve("loss", name, ALL_OBJECTS, custom_objects)
         return obj() if inspect.isclass(obj) else obj
-    return from_config_dict("loss", config, ALL_OBJECTS, ALL_OBJECTS, Loss, custom_objects)
+    return from_config_dict("loss", name, ALL_OBJECTS, ALL_OBJECTS, Loss, custom_objects)

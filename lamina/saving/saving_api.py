@@ -10,7 +10,6 @@ import datetime
 import io
 import os
 
-from lamina.distribution.placement import is_writer_process
 from lamina.core.layer import Layer
 from lamina.core.serialization.atomic_file import atomic_write
 from lamina.core.serialization.deserialization import deserialize_keras_object
@@ -28,14 +27,15 @@ from lamina.models.tracing import _batchless, trace_subclassed_model
 from lamina.saving import archive, assets_io
 from lamina.saving.json_api import model_from_json, model_to_json
 from lamina.saving.weights_io import read_weights, write_weights
-from lamina.version import __version__
+from lamina.version import KERAS_API_VERSION, __version__
 
-# The Keras 3 release whose file format lamina's files were checked against.
-KERAS_FORMAT_VERSION = "3.15.1"
+KERAS_FORMAT_VERSION = KERAS_API_VERSION
 LAMINA_COMPILE_KEY = "lamina_compile_config"
 
 
 def _build_config(model):
+    if type(model).get_build_config is not Layer.get_build_config:
+        return model.get_build_config()  # the user's own, as Keras saves it
     if isinstance(model, Functional):
         return {"input_shape": None}
     if isinstance(model, Sequential):
@@ -75,6 +75,9 @@ def serialize_model(model):
 
 def _build_from_config(model, build_config):
     """Create a subclassed model's weights from its saved input shape(s)."""
+    if type(model).build_from_config is not Layer.build_from_config:
+        model.build_from_config(build_config)  # the user's own, as Keras calls it
+        return
     if isinstance(model, (Functional, Sequential)) or not isinstance(build_config, dict):
         return
     shapes = build_config.get("input_shape")
@@ -125,10 +128,18 @@ def _check_keras_path(filepath, suffix, what):
                          f"Received: filepath={os.fspath(filepath)!r}")
 
 
-def save_model(model, filepath, overwrite=True, zipped=True):
-    """Save `model` (config, weights, optimizer state) to a `.keras` archive, atomically."""
-    if not zipped:
-        raise ValueError("lamina writes only zipped `.keras` archives (zipped=True).")
+def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
+    """Save `model` (config, weights, optimizer state) to a `.keras` archive, atomically.
+    `zipped=None` means zipped (the `.keras` format); `include_optimizer=True` is the
+    only other keyword, as lamina always stores the optimizer."""
+    if zipped is not None and not zipped:
+        raise ValueError("lamina writes only zipped `.keras` archives (zipped=True or None); "
+                         f"received zipped={zipped!r}.")
+    if not kwargs.pop("include_optimizer", True):
+        raise ValueError("save_model(include_optimizer=False) is not supported: lamina always "
+                         "stores the optimizer state in the archive.")
+    if kwargs:
+        raise ValueError(f"save_model() got unsupported argument(s) {sorted(kwargs)}.")
     _check_keras_path(filepath, ".keras", "save a model")
     config = serialize_model(model)
 

@@ -1,0 +1,66 @@
+"""Positional and keyword calls bind the same parameters as in Keras 3.15."""
+
+import os
+
+import numpy as np
+import pytest
+
+import lamina
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+keras = pytest.importorskip("keras")
+
+
+def test_spatial_dropout_binds_rate_then_seed():
+    for lib in (lamina, keras):
+        layer = lib.layers.SpatialDropout1D(0.3, 7, name="sd")
+        assert (layer.rate, layer.seed, layer.name) == (0.3, 7, "sd")
+        layer2 = lib.layers.SpatialDropout2D(0.2, "channels_first", 5)
+        assert (layer2.data_format, layer2.seed) == ("channels_first", 5)
+    with pytest.raises(TypeError):
+        lamina.layers.SpatialDropout1D(0.3, noise_shape=(1, 1, 2))
+
+
+def test_pooling_defaults_and_required_pool_size():
+    for lib in (lamina, keras):
+        assert lib.layers.MaxPooling2D().pool_size == (2, 2)
+        assert lib.layers.MaxPooling3D(name="p").pool_size == (2, 2, 2)
+        with pytest.raises(TypeError):
+            lib.layers.AveragePooling2D()
+
+
+def test_concatenate_takes_axis_positionally():
+    a, b = np.ones((2, 3), "float32"), np.zeros((2, 3), "float32")
+    np.testing.assert_allclose(np.asarray(lamina.layers.concatenate([a, b], 0)),
+                               np.asarray(keras.layers.concatenate([a, b], 0)))
+
+
+def test_losses_deserialize_takes_name():
+    loss = lamina.losses.deserialize(name="mean_squared_error")
+    assert loss is lamina.losses.mean_squared_error
+    config = lamina.losses.serialize(lamina.losses.Huber(delta=2.0))
+    assert lamina.losses.deserialize(name=config).get_config()["delta"] == 2.0
+    from_keras = lamina.losses.deserialize(keras.losses.serialize(
+        keras.losses.MeanAbsoluteError(reduction="sum")))
+    assert isinstance(from_keras, lamina.losses.MeanAbsoluteError)
+    assert from_keras.get_config()["reduction"] == "sum"
+
+
+def test_input_ragged_and_optional_are_refused_clearly():
+    with pytest.raises(ValueError, match="ragged=True is not supported"):
+        lamina.Input((3,), ragged=True)
+    with pytest.raises(ValueError, match="optional=True is not supported"):
+        lamina.layers.InputLayer(shape=(3,), optional=True)
+    ours = lamina.layers.InputLayer(shape=(3,), name="i").get_config()
+    assert ours == keras.layers.InputLayer(shape=(3,), name="i").get_config()
+
+
+def test_stateless_call_takes_keras_keyword_names():
+    layer = lamina.layers.Dense(2, kernel_initializer="ones")
+    layer.build((None, 3))
+    kernel, bias = np.full((3, 2), 2.0, "float32"), np.zeros(2, "float32")
+    out, new_non_trainable = layer.stateless_call(
+        trainable_variables=[kernel, bias], non_trainable_variables=[],
+        inputs=np.ones((1, 3), "float32"))
+    np.testing.assert_allclose(np.asarray(out), [[6.0, 6.0]])
+    assert new_non_trainable == []
