@@ -493,6 +493,9 @@ class Layer:
         if training is not None and self._call_accepts("training"):
             kwargs["training"] = training
         first_call = not self.built
+        eager_masks, previous_mask = ({}, None) if outer is not None else \
+            masking.mask_arguments(self, args, kwargs, masking.eager_mask)
+        kwargs.update(eager_masks)
         prev = call_context.enter(training)
         try:
             with naming.own_scope(self.name):  # sublayers built in call() get this layer's path
@@ -508,6 +511,9 @@ class Layer:
                 outputs = placement.constrain_output(outputs, lambda: naming.scoped_path("output"))
                 if self.activity_regularizer is not None and self._regularizes_outputs:
                     activity.add_activity_loss(self, outputs)
+                if outer is None:
+                    masking.attach_eager_masks(self, outputs, args[0] if args else None,
+                                               previous_mask)
                 return outputs
         finally:
             call_context.leave(prev)

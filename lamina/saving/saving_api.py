@@ -27,6 +27,7 @@ from lamina.models.tracing import _batchless, trace_subclassed_model
 from lamina.saving import archive, assets_io
 from lamina.saving.json_api import model_from_json, model_to_json
 from lamina.saving.weights_io import read_weights, write_weights
+from lamina.training.trainer import Trainer
 from lamina.version import KERAS_API_VERSION, __version__
 
 KERAS_FORMAT_VERSION = KERAS_API_VERSION
@@ -46,11 +47,14 @@ def _build_config(model):
 
 
 def compile_config(model):
-    """The model's compile arguments in Keras 3's `compile_config` layout ({} if none)."""
+    """The model's compile arguments in Keras 3's `compile_config` layout ({} if none). A
+    model class with its own `get_compile_config` stores what it returns, as Keras."""
     get = getattr(model, "get_compile_config", None)
     raw = get() if get is not None else None
     if not raw:
         return {}
+    if type(model).get_compile_config is not Trainer.get_compile_config:
+        return serialize_keras_object(raw)
     out = {key: serialize_keras_object(raw.get(key)) for key in (
         "loss", "loss_weights", "metrics", "weighted_metrics", "run_eagerly", "jit_compile")}
     out["optimizer"] = serialize_keras_object(model.optimizer)
@@ -100,26 +104,6 @@ def model_from_config(config, custom_objects=None):
         raise SavingError(f"config.json describes a {type(model).__name__}, not a model.")
     _build_from_config(model, config.get("build_config"))
     return model
-
-
-def compile_from_config(model, config, custom_objects=None):
-    """Compile `model` from a saved `compile_config`, building its optimizer."""
-    if not config:
-        return
-    kwargs = {}
-    for key in ("loss", "loss_weights", "metrics", "weighted_metrics"):
-        if config.get(key) is not None:
-            kwargs[key] = deserialize_keras_object(
-                config[key], custom_objects, families=("losses", "metrics"))
-    kwargs["optimizer"] = deserialize_keras_object(
-        config.get("optimizer") or "rmsprop", custom_objects,
-        families=("optimizers", "schedules"))
-    for key in ("run_eagerly", "steps_per_execution", "jit_compile"):
-        if key in config:
-            kwargs[key] = config[key]
-    model.compile(**kwargs)
-    if model.built and model.optimizer is not None and not model.optimizer.built:
-        model.optimizer.build(model.trainable_variables)
 
 
 def _check_keras_path(filepath, suffix, what):
@@ -187,7 +171,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                 if compile_config and isinstance(extra, dict) and \
                         extra.get("steps_per_execution") == "auto":
                     compile_config["steps_per_execution"] = "auto"
-                compile_from_config(model, compile_config, custom_objects)
+                if compile_config:
+                    model.compile_from_config(compile_config)  # the user's own if defined
         except Exception as e:  # anything a hostile or damaged config provokes
             raise _rebuild_error(where, e) from e
     try:

@@ -7,6 +7,7 @@ into the Variables before callback hooks run and when the call ends.
 """
 
 import itertools
+import warnings
 
 import jax
 import jax.numpy as jnp
@@ -16,6 +17,7 @@ from lamina import metrics as metrics_mod
 from lamina import optimizers as optimizers_mod
 from lamina.callbacks.callback_list import CallbackList
 from lamina.core import tree
+from lamina.core.serialization.deserialization import deserialize_keras_object
 from lamina.core.stateless_scope import StatelessScope
 from lamina.core.variable import raw_values
 from lamina.random.seed_generator import make_default_seed
@@ -121,6 +123,33 @@ class Trainer(Predictor):
 
     def get_compile_config(self):
         return dict(self._compile_config) if self._compile_config else None
+
+    def compile_from_config(self, config):
+        """Compile from a saved compile config (Keras's `compile_config` layout: serialized
+        optimizer, loss, metrics, ...), then build the optimizer. A model whose `compile` is
+        its own is left uncompiled with a warning, as Keras does: such a model should
+        override `get_compile_config` and `compile_from_config` too."""
+        if type(self).compile is not Trainer.compile:
+            warnings.warn(
+                f"Model '{self.name}' was not compiled on loading: its class defines its own "
+                "`compile()`. Override `get_compile_config()` and `compile_from_config(config)` "
+                "as well, or call `compile()` after loading.", stacklevel=2)
+            return
+        if not config:
+            return
+        kwargs = {}
+        for key in ("loss", "loss_weights", "metrics", "weighted_metrics"):
+            if config.get(key) is not None:
+                kwargs[key] = deserialize_keras_object(config[key],
+                                                       families=("losses", "metrics"))
+        kwargs["optimizer"] = deserialize_keras_object(config.get("optimizer") or "rmsprop",
+                                                       families=("optimizers", "schedules"))
+        for key in ("run_eagerly", "steps_per_execution", "jit_compile"):
+            if key in config:
+                kwargs[key] = config[key]
+        self.compile(**kwargs)
+        if self.built and self.optimizer is not None and not self.optimizer.built:
+            self.optimizer.build(self.trainable_variables)
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Update the compiled metrics with one batch (inside a StatelessScope in a custom

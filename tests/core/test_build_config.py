@@ -90,3 +90,60 @@ def test_own_variables_store_matches_keras_and_super_call_works(tmp_path):
     other.load_weights(path)
     assert seen == [7.0]
     np.testing.assert_allclose(np.asarray(other(x)), np.asarray(model(x)), atol=1e-6)
+
+
+def _compiled_by_own_config(ns, calls):
+    """A subclassed model (in `ns`: lamina or keras) whose compile config is its own."""
+
+    class OwnCompile(ns.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = ns.layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+        def get_compile_config(self):
+            return {"rate": 0.5, "loss": "mae"}
+
+        def compile_from_config(self, config):
+            calls.append(dict(config))
+            self.compile(ns.optimizers.SGD(config["rate"]), config["loss"])
+
+    return OwnCompile
+
+
+@pytest.mark.parametrize("ns", [lamina, keras], ids=["lamina", "keras"])
+def test_a_models_own_compile_config_is_saved_and_used_on_load(tmp_path, ns):
+    calls = []
+    cls = _compiled_by_own_config(ns, calls)
+    model = cls()
+    model(np.zeros((1, 3), "float32"))
+    model.compile("adam", "mse")
+    path = tmp_path / "m.keras"
+    model.save(path)
+    loaded = ns.saving.load_model(path, custom_objects={"OwnCompile": cls})
+    assert calls == [{"rate": 0.5, "loss": "mae"}]
+    assert type(loaded.optimizer).__name__ == "SGD"
+
+
+def test_a_model_with_its_own_compile_is_loaded_uncompiled_with_a_warning(tmp_path):
+    class CustomCompile(lamina.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = lamina.layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+        def compile(self, rate=0.1):
+            super().compile(lamina.optimizers.SGD(rate), "mse")
+
+    model = CustomCompile()
+    model(np.zeros((1, 3), "float32"))
+    model.compile()
+    path = tmp_path / "m.keras"
+    model.save(path)
+    with pytest.warns(UserWarning, match="its class defines its own `compile"):
+        loaded = lamina.saving.load_model(path, custom_objects={"CustomCompile": CustomCompile})
+    assert not loaded.compiled
