@@ -7,6 +7,7 @@ allow-list (tests/keras_api_allowlist.py) gives the reason for each known differ
 import collections
 
 from tests import keras_api_allowlist as allow
+from tools.apidocs import public_api
 
 PAGE = "keras-differences.md"
 
@@ -40,18 +41,11 @@ def _code_list(paths):
     return ", ".join(f"`{p.rsplit('.', 1)[1]}`" for p in paths)
 
 
-def _keras_object(path):
-    import importlib
-
-    module_path, name = path.rsplit(".", 1)
-    return getattr(importlib.import_module(module_path), name)
-
-
 def _short_difference(path, fallback):
     """"no `a`; extra `b`; `c`=1 (Keras: 2)" for the parameters of one callable."""
     from tests.test_keras_api_walk import _lamina_object, _same_default, _signature
 
-    ks, ls = _signature(_keras_object(path)), _signature(_lamina_object(path))
+    ks, ls = _signature(public_api.resolve(path)), _signature(_lamina_object(path))
     if ks is None or ls is None:
         return fallback
     kp, lp = ks.parameters, ls.parameters

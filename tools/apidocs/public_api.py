@@ -90,6 +90,12 @@ def public_namespaces():
     return {p: result[p] for p in order}
 
 
+def resolve(path):
+    """The object at a dotted path whose last part is an attribute (`keras.layers.Dense`)."""
+    module_path, name = path.rsplit(".", 1)
+    return getattr(importlib.import_module(module_path), name)
+
+
 def all_public_names():
     """Every public name as a dotted path (`lamina.layers.Dense`)."""
     return [f"{ns}.{name}" for ns, names in public_namespaces().items() for name in names]

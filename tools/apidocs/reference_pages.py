@@ -15,16 +15,9 @@ def page_path(namespace):
     return f"{REFERENCE_DIR}/{namespace}.md"
 
 
-def _resolve(path):
-    import importlib
-
-    module_path, name = path.rsplit(".", 1)
-    return getattr(importlib.import_module(module_path), name)
-
-
 def _entry(path):
     """One `::: path` block; models show the methods they inherit (fit, evaluate, ...)."""
-    obj = _resolve(path)
+    obj = public_api.resolve(path)
     lines = [f"::: {path}"]
     from lamina.models.model import Model
 
