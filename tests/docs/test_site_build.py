@@ -11,7 +11,9 @@ import pytest
 pytest.importorskip("mkdocs")
 pytest.importorskip("keras")
 
-from tools.apidocs import public_api, reference_pages  # noqa: E402
+from tests import keras_api_allowlist as allow  # noqa: E402
+from tests.test_keras_api_walk import walk  # noqa: E402
+from tools.apidocs import keras_differences, public_api, reference_pages  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -24,6 +26,21 @@ def test_generated_reference_has_one_entry_per_public_name():
     assert len(names) > 1000
     assert set(names) == entries
     assert "lamina.layers.Dense" in entries and "lamina.ops.image.resize" in entries
+
+
+def test_differences_page_lists_what_the_walk_finds():
+    in_scope, missing, other_missing, differences = walk()
+    text = keras_differences.page()
+    found = len(in_scope) - len(missing)
+    assert f"Names present: {found} of {len(in_scope)}" in text
+    rows = {line.split("|")[1].strip(" `"): line for line in text.splitlines()
+            if line.startswith("| `keras")}
+    for path in missing + list(other_missing):
+        namespace, name = path.rsplit(".", 1)
+        assert f"`{name}`" in rows[namespace], path
+    for path in differences:
+        assert f"- `{path}`: " in text, path
+    assert set(allow.PENDING_SIGNATURES) <= set(differences)
 
 
 @pytest.mark.slow
