@@ -19,6 +19,13 @@ class Dense(LoraMixin, Layer):
 
     Input (..., input_dim) -> output (..., units). kernel (input_dim, units) starts
     "glorot_uniform", bias (units,) "zeros". activation None means linear.
+
+    Examples:
+        >>> layer = keras.layers.Dense(4, activation="relu")
+        >>> layer(np.ones((2, 3))).shape
+        (2, 4)
+        >>> [tuple(w.shape) for w in layer.weights]
+        [(3, 4), (4,)]
     """
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",

@@ -40,6 +40,20 @@ class Model(Trainer, SavingMixin, Layer):
 
     `Model(inputs=..., outputs=...)` builds a functional model. A subclass defines its
     layers in `__init__` and the forward pass in `call(inputs, training=None)`.
+
+    Examples:
+        A functional model, trained with `fit`:
+
+        >>> inputs = keras.Input(shape=(3,))
+        >>> outputs = keras.layers.Dense(1)(inputs)
+        >>> model = keras.Model(inputs, outputs)
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> x, y = np.ones((8, 3)), np.zeros((8, 1))
+        >>> history = model.fit(x, y, batch_size=4, epochs=2, verbose=0)
+        >>> sorted(history.history), len(history.history["loss"])
+        (['loss'], 2)
+        >>> model.predict(x, verbose=0).shape
+        (8, 1)
     """
 
     # Caches of the model, never sublayers or weights (Trainer and Predictor list theirs).
