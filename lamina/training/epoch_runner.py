@@ -18,12 +18,15 @@ from lamina.backend.config import is_shape_bucketing_enabled
 from lamina.core import tree
 from lamina.distribution import placement
 from lamina.training.chunk_delivery import ChunkDelivery
-from lamina.training.compiled_loops import gather_batch, make_loop
+from lamina.training.compiled_loops import gather_batch, make_group_loop, make_loop
+from lamina.training.prefetch import BatchPrefetcher
 from lamina.training.shape_buckets import bucket_rows
 from lamina.training.data_adapter import ArrayData, to_array
 
 # Longest a compiled chunk runs before control returns to Python (signals, stop checks).
 MAX_CALL_SECONDS = 0.25
+# Host-fed batches run at most this many per compiled call (see EpochRunner._group_size).
+GROUP_STEPS = 8
 
 _HOOKS = {"train": ("on_train_batch_begin", "on_train_batch_end"),
           "test": ("on_test_batch_begin", "on_test_batch_end")}
@@ -125,7 +128,7 @@ class EpochRunner:
         if isinstance(data, ArrayData) and not self.run_eagerly and \
                 data.nbytes <= device_data_limit() and not placement.is_multi_process():
             return self._run_arrays(state, data, callbacks, bool(every), bool(sparse), rng)
-        return self._run_batches(state, data, callbacks, bool(every or sparse), rng)
+        return self._run_batches(state, data, callbacks, bool(every), bool(sparse), rng)
 
     def _chunk_limit(self, steps, every, sparse):
         """Steps per compiled call at most (the loop is compiled for this many)."""
@@ -147,9 +150,15 @@ class EpochRunner:
             k = min(k, 4)  # a short first call measures the step time
         return max(1, k)
 
-    def _timed(self, fn, *args):
+    def _timed(self, fn, state, *args):
+        """`fn(state, *args)` and its wall time. The new state is `last_state` before the
+        wait: the call may have donated `state`'s buffers, and Ctrl-C during the wait
+        must leave a live state to put back into the model."""
         t0 = time.perf_counter()
-        out = jax.block_until_ready(fn(*args))
+        out = fn(state, *args)
+        self.last_state = out[0] if isinstance(out, tuple) and not hasattr(out, "_fields") \
+            else out
+        out = jax.block_until_ready(out)
         return out, time.perf_counter() - t0
 
     def _run_arrays(self, state, data, callbacks, every, sparse, rng):
@@ -167,8 +176,10 @@ class EpochRunner:
         if full:
             limit = max(1, min(self._chunk_limit(full, every, sparse), full))
             rows = limit if every else 0  # the per-step logs buffer's length
-            loop = self._jitted(("loop", bs, rows), lambda: make_loop(
-                self.step, self.setup.logs, bs, every, rows))
+            # The state is donated unless a chunk may be re-run from its start (ChunkDelivery).
+            donate = self.mode == "train" and not every
+            loop = self._jitted(("loop", bs, rows, donate), lambda: make_loop(
+                self.step, self.setup.logs, bs, every, rows, donate))
             warm = self.cache.setdefault("warm_loops", set())
             done, begun = 0, False
             while done < full:
@@ -219,7 +230,10 @@ class EpochRunner:
         end = next_boundary(done) if next_boundary and self.mode == "train" else None
         return end - done if end is not None else float("inf")
 
-    def _run_batches(self, state, data, callbacks, hooks, rng):
+    def _run_batches(self, state, data, callbacks, every, sparse, rng):
+        """Batches from the host: read and put on the device by a background thread
+        (BatchPrefetcher), run a group of same-shaped batches per compiled call when no
+        callback needs every batch, else one step a batch."""
         step = self.step if self.run_eagerly else self._jitted(("step",), lambda: jax.jit(self.step))
         if isinstance(data, ArrayData):
             order, first, steps = data.epoch_plan(rng)
@@ -228,19 +242,108 @@ class EpochRunner:
                        for i in range(first, first + steps))
         else:
             batches = data.batches(rng)
-        count = 0
+        group = self._group_target = self._group_size(data, every, sparse)
         check = self.setup.batch_check
-        for batch in batches:
-            if check is not None:
-                check(batch, count)
-            batch = placement.global_batch(tree.map_structure(_as_input, tuple(batch)))
-            state = self._one_step(state, callbacks, hooks, count, lambda s: step(s, batch))
-            count += 1
-            if self.stop_requested():
-                break
+        count, pending = 0, []
+        with BatchPrefetcher(batches, _to_device, depth=max(2, group + 1)) as prefetched:
+            for host, batch in _run_pending_on_error(prefetched, lambda: pending, lambda: (
+                    self._run_group(state, pending, callbacks, sparse, count))):
+                if check is not None:
+                    check(host, count + len(pending))
+                if group == 1:
+                    state = self._one_step(state, callbacks, every or sparse, count,
+                                           lambda s: step(s, batch))
+                    count += 1
+                else:
+                    if pending and _signature(batch) != _signature(pending[0]):
+                        state, count = self._run_group(state, pending, callbacks, sparse, count)
+                        pending = []
+                    pending.append(batch)
+                    if len(pending) >= min(group, self._until_boundary(callbacks, count)):
+                        state, count = self._run_group(state, pending, callbacks, sparse, count)
+                        pending = []
+                if self.stop_requested():
+                    break
+            if pending and not self.stop_requested():
+                state, count = self._run_group(state, pending, callbacks, sparse, count)
+        self.cache["batches_per_epoch"] = count
         if hasattr(data, "on_epoch_end"):
             data.on_epoch_end()
         return state, count
+
+    def _group_size(self, data, every, sparse):
+        """Batches per compiled call for host-fed data: one when a callback wants every
+        batch or steps run eagerly; else `steps_per_execution`, or ("auto") up to
+        GROUP_STEPS, fewer when a step is slow (calls stay short) and none for short
+        epochs (a group loop's compile would cost more than it saves)."""
+        if every or self.run_eagerly or self.step_by_step:
+            return 1
+        if self.steps_per_execution != "auto":
+            return self.steps_per_execution
+        steps = getattr(data, "steps", None) or self.cache.get("batches_per_epoch")
+        if not steps or steps < 4 * GROUP_STEPS:
+            return 1
+        k = GROUP_STEPS if not sparse else min(GROUP_STEPS, max(1, steps // 20))
+        if self._seconds_per_step:
+            k = min(k, max(1, int(MAX_CALL_SECONDS / self._seconds_per_step)))
+        return k
+
+    def _run_group(self, state, batches, callbacks, sparse, count):
+        """The steps of `batches` (same shapes) from batch `count` on; a full group in one
+        compiled call, a partial one step by step (no compile for odd sizes). With
+        `sparse` hooks, the end hook of the last batch runs after it."""
+        donate = self.mode == "train"
+        if len(batches) == self._group_target:
+            loop = self._jitted(("group", len(batches), donate), lambda: make_group_loop(
+                self.step, donate))
+            state, seconds = self._timed(loop, state, tuple(batches))
+            if (loop, _signature(batches[0])) in self.cache.setdefault("warm_groups", set()):
+                self._seconds_per_step = seconds / len(batches)
+            self.cache["warm_groups"].add((loop, _signature(batches[0])))
+        else:
+            step = self._jitted(("step",), lambda: jax.jit(self.step))
+            for batch in batches:
+                state = step(state, batch)
+        self.last_state = state
+        count += len(batches)
+        if sparse:
+            state = self._hooks_between(callbacks, count - 1, state, before=False)
+            self.last_state = state
+        return state, count
+
+
+def _run_pending_on_error(items, pending, run):
+    """`items`, but when reading the next one raises (the user's generator failed), the
+    batches read before it and still waiting (`pending()`) are run first (`run()`), so
+    the model holds the weights a step-by-step loop would have, then the error goes on."""
+    iterator = iter(items)
+    while True:
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        except BaseException:
+            if pending():
+                run()
+            raise
+        yield item
+
+
+def _signature(batch):
+    """What a compiled step is specialized on: the batch's structure, shapes and dtypes."""
+    leaves, treedef = jax.tree_util.tree_flatten(batch)
+    return treedef, tuple((leaf.shape, leaf.dtype) for leaf in leaves)
+
+
+def _to_device(batch):
+    """A host batch (x, y, sample_weight) as device arrays (on the prefetch thread). The
+    device array never shares the host buffer: a generator may refill one NumPy buffer
+    for every batch. (On CPU, `device_put` aliases a 64-byte-aligned NumPy array even
+    with may_alias=False, so the copy is made on the host.)"""
+    batch = placement.global_batch(tree.map_structure(_as_input, tuple(batch)))
+    return jax.tree_util.tree_map(
+        lambda a: a if isinstance(a, jax.Array) or not hasattr(a, "shape")
+        else jax.device_put(np.array(a, copy=True)), batch)
 
 
 def device_data_limit():
