@@ -84,8 +84,9 @@ def load_mnist(n, flat=True):
         raise FileNotFoundError(f"MNIST not found at {path}; set LAMINA_BENCH_MNIST.")
     with np.load(path) as d:
         x, y = d["x_train"][:n], d["y_train"][:n]
-    x = x.reshape(len(x), 784) if flat else x.reshape(len(x), 28, 28, 1)
-    return x.astype("float32") / 255.0, y.astype("int64")
+    x = (x.reshape(len(x), 784) if flat else x.reshape(len(x), 28, 28, 1)).astype("float32")
+    x /= 255.0  # in place: the peak memory of loading stays below that of a fit
+    return x, y.astype("int64")
 
 
 def load_mnist_test(n):
@@ -98,9 +99,10 @@ def ticket_data(n, seed=0):
     """The note's random ticket data: binary title/body/tags, random priority in [0, 1),
     random binary department targets."""
     rng = np.random.default_rng(seed)
-    title = rng.integers(0, 2, size=(n, 10000)).astype("float32")
-    body = rng.integers(0, 2, size=(n, 10000)).astype("float32")
-    tags = rng.integers(0, 2, size=(n, 100)).astype("float32")
+    # Drawn as int8 (not int64) before the cast: loading must not dominate peak memory.
+    title = rng.integers(0, 2, size=(n, 10000), dtype=np.int8).astype("float32")
+    body = rng.integers(0, 2, size=(n, 10000), dtype=np.int8).astype("float32")
+    tags = rng.integers(0, 2, size=(n, 100), dtype=np.int8).astype("float32")
     priority = rng.random(size=(n, 1)).astype("float32")
     department = rng.integers(0, 2, size=(n, 4)).astype("float32")
     return [title, body, tags], [priority, department]

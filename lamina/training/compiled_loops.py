@@ -51,15 +51,19 @@ def make_loop(step_fn, logs_fn, batch_size, per_step_logs, max_steps, donate=Fal
 
 
 def make_group_loop(step_fn, donate=False):
-    """`group(state, batches) -> state`: the steps of a tuple of same-shaped batches,
-    one after another in one compiled call (the batches are stacked on the device and
-    scanned). Compiled once per number of batches and batch shapes."""
+    """`loop(state, stacked, start, num) -> state`: steps start .. start+num-1 over a
+    group of batches stacked on the device (every leaf shaped (group, batch, ...)).
+    start and num are traced: one compilation serves every part of every group."""
 
-    def group(state, batches):
-        stacked = jax.tree_util.tree_map(lambda *xs: jnp.stack(xs), *batches)
-        return lax.scan(lambda s, b: (step_fn(s, b), None), state, stacked)[0]
+    def loop(state, stacked, start, num):
+        def body(i, s):
+            batch = jax.tree_util.tree_map(
+                lambda a: lax.dynamic_index_in_dim(a, i, keepdims=False), stacked)
+            return step_fn(s, batch)
 
-    return donating(group) if donate else jax.jit(group)
+        return lax.fori_loop(start, start + num, body, state)
+
+    return donating(loop) if donate else jax.jit(loop)
 
 
 def donating(fn):

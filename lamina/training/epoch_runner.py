@@ -18,15 +18,20 @@ from lamina.backend.config import is_shape_bucketing_enabled
 from lamina.core import tree
 from lamina.distribution import placement
 from lamina.training.chunk_delivery import ChunkDelivery
+from lamina.distribution.distributions import distribution
 from lamina.training.compiled_loops import gather_batch, make_group_loop, make_loop
+from lamina.training.host_batches import (
+    gather_to_device, same_shape_groups, single_to_device, stack_to_device)
 from lamina.training.prefetch import BatchPrefetcher
 from lamina.training.shape_buckets import bucket_rows
 from lamina.training.data_adapter import ArrayData, to_array
 
 # Longest a compiled chunk runs before control returns to Python (signals, stop checks).
 MAX_CALL_SECONDS = 0.25
-# Host-fed batches run at most this many per compiled call (see EpochRunner._group_size).
-GROUP_STEPS = 8
+# Host-fed batches are stacked in groups of at most this many batches and bytes
+# (see EpochRunner._group_size).
+GROUP_STEPS = 16
+GROUP_BYTES = 8 * 1024**2
 
 _HOOKS = {"train": ("on_train_batch_begin", "on_train_batch_end"),
           "test": ("on_test_batch_begin", "on_test_batch_end")}
@@ -125,7 +130,10 @@ class EpochRunner:
         if getattr(data, "batch_size", None) is not None:
             placement.check_batch_size(data.batch_size * jax.process_count())
         # Several processes: each feeds its own rows, joined into global batches step by step.
-        if isinstance(data, ArrayData) and not self.run_eagerly and \
+        # On the CPU backend a device copy of the arrays would be a second copy in the same
+        # memory: training without per-batch callbacks gathers batches on the host instead.
+        host_memory = self.mode == "train" and not every and jax.default_backend() == "cpu"
+        if isinstance(data, ArrayData) and not self.run_eagerly and not host_memory and \
                 data.nbytes <= device_data_limit() and not placement.is_multi_process():
             return self._run_arrays(state, data, callbacks, bool(every), bool(sparse), rng)
         return self._run_batches(state, data, callbacks, bool(every), bool(sparse), rng)
@@ -231,119 +239,150 @@ class EpochRunner:
         return end - done if end is not None else float("inf")
 
     def _run_batches(self, state, data, callbacks, every, sparse, rng):
-        """Batches from the host: read and put on the device by a background thread
-        (BatchPrefetcher), run a group of same-shaped batches per compiled call when no
-        callback needs every batch, else one step a batch."""
-        step = self.step if self.run_eagerly else self._jitted(("step",), lambda: jax.jit(self.step))
+        """Batches from the host, read and put on the device by a background thread
+        (BatchPrefetcher). When no callback needs every batch, the thread stacks groups
+        of same-shaped batches and each group runs in one compiled loop; else one step a
+        batch."""
+        group = self._group_size(data, every, sparse)
         if isinstance(data, ArrayData):
             order, first, steps = data.epoch_plan(rng)
             bs = data.batch_size
-            batches = (tuple(data.host_batch(order[i * bs:(i + 1) * bs]))
-                       for i in range(first, first + steps))
+            if group > 1:
+                full = max(0, min(first + steps, data.num_samples // bs) - first)
+                starts = range(first, first + full, group)
+                items = [(None, order[i * bs:min(i + group, first + full) * bs]) for i in starts]
+                items += [([b], None) for b in _array_batches(data, order, first + full,
+                                                                first + steps)]
+                prepare = lambda item: _prepare_group(item, data, group)  # noqa: E731
+            else:
+                items = _array_batches(data, order, first, first + steps)
         else:
-            batches = data.batches(rng)
-        group = self._group_target = self._group_size(data, every, sparse)
+            items = data.batches(rng)
+            if group > 1:
+                items = ((g, None) for g in same_shape_groups(_converted(items), group))
+                prepare = lambda item: _prepare_group(item, data, group)  # noqa: E731
+        if group == 1:
+            prepare = lambda batch: single_to_device(_converted_batch(batch))  # noqa: E731
         check = self.setup.batch_check
-        count, pending = 0, []
-        with BatchPrefetcher(batches, _to_device, depth=max(2, group + 1)) as prefetched:
-            for host, batch in _run_pending_on_error(prefetched, lambda: pending, lambda: (
-                    self._run_group(state, pending, callbacks, sparse, count))):
-                if check is not None:
-                    check(host, count + len(pending))
+        count = 0
+        with BatchPrefetcher(items, prepare, depth=2) as prefetched:
+            for host, batch in prefetched:
                 if group == 1:
+                    if check is not None:
+                        check(host, count)
                     state = self._one_step(state, callbacks, every or sparse, count,
-                                           lambda s: step(s, batch))
+                                           lambda s: self._single_step()(s, batch))
                     count += 1
                 else:
-                    if pending and _signature(batch) != _signature(pending[0]):
-                        state, count = self._run_group(state, pending, callbacks, sparse, count)
-                        pending = []
-                    pending.append(batch)
-                    if len(pending) >= min(group, self._until_boundary(callbacks, count)):
-                        state, count = self._run_group(state, pending, callbacks, sparse, count)
-                        pending = []
+                    stacked, n, singles = batch
+                    if check is not None:
+                        for i, b in enumerate(host[0] or ()):
+                            check(b, count + i)
+                    state, count = self._run_group(state, stacked, n, singles, callbacks,
+                                                   sparse, count)
                 if self.stop_requested():
                     break
-            if pending and not self.stop_requested():
-                state, count = self._run_group(state, pending, callbacks, sparse, count)
         self.cache["batches_per_epoch"] = count
         if hasattr(data, "on_epoch_end"):
             data.on_epoch_end()
         return state, count
 
+    def _single_step(self):
+        return self.step if self.run_eagerly else self._jitted(
+            ("step",), lambda: jax.jit(self.step))
+
     def _group_size(self, data, every, sparse):
-        """Batches per compiled call for host-fed data: one when a callback wants every
-        batch or steps run eagerly; else `steps_per_execution`, or ("auto") up to
-        GROUP_STEPS, fewer when a step is slow (calls stay short) and none for short
-        epochs (a group loop's compile would cost more than it saves)."""
-        if every or self.run_eagerly or self.step_by_step:
+        """Batches per stacked group for host-fed data: one when a callback wants every
+        batch, steps run eagerly or a distribution shards the batches; else at most
+        GROUP_STEPS and GROUP_BYTES of data, and none for short epochs (the group loop's
+        compile would cost more than it saves). Fixed for the runner's life, so the
+        group loop compiles once."""
+        if every or self.run_eagerly or self.step_by_step or distribution() is not None:
             return 1
-        if self.steps_per_execution != "auto":
-            return self.steps_per_execution
+        if "group" in self.cache:
+            return self.cache["group"]
         steps = getattr(data, "steps", None) or self.cache.get("batches_per_epoch")
-        if not steps or steps < 4 * GROUP_STEPS:
+        if not steps or steps < 2 * GROUP_STEPS:
             return 1
-        k = GROUP_STEPS if not sparse else min(GROUP_STEPS, max(1, steps // 20))
-        if self._seconds_per_step:
-            k = min(k, max(1, int(MAX_CALL_SECONDS / self._seconds_per_step)))
+        k = GROUP_STEPS if self.steps_per_execution == "auto" else self.steps_per_execution
+        row_bytes = _batch_bytes(data)
+        if row_bytes:
+            k = max(1, min(k, GROUP_BYTES // row_bytes))
+        self.cache["group"] = k
         return k
 
-    def _run_group(self, state, batches, callbacks, sparse, count):
-        """The steps of `batches` (same shapes) from batch `count` on; a full group in one
-        compiled call, a partial one step by step (no compile for odd sizes). With
-        `sparse` hooks, the end hook of the last batch runs after it."""
+    def _run_group(self, state, stacked, n, singles, callbacks, sparse, count):
+        """The `n` stacked batches from batch `count` on, in compiled calls that end at
+        callback boundaries and last about MAX_CALL_SECONDS at most; then `singles`
+        (batches of another shape, e.g. the last smaller one) one step each. With
+        `sparse` hooks, the end hook of each call's last batch runs after it."""
         donate = self.mode == "train"
-        if len(batches) == self._group_target:
-            loop = self._jitted(("group", len(batches), donate), lambda: make_group_loop(
-                self.step, donate))
-            state, seconds = self._timed(loop, state, tuple(batches))
-            if (loop, _signature(batches[0])) in self.cache.setdefault("warm_groups", set()):
-                self._seconds_per_step = seconds / len(batches)
-            self.cache["warm_groups"].add((loop, _signature(batches[0])))
-        else:
-            step = self._jitted(("step",), lambda: jax.jit(self.step))
-            for batch in batches:
-                state = step(state, batch)
-        self.last_state = state
-        count += len(batches)
-        if sparse:
-            state = self._hooks_between(callbacks, count - 1, state, before=False)
-            self.last_state = state
+        loop = self._jitted(("group", donate), lambda: make_group_loop(self.step, donate))
+        warm = self.cache.setdefault("warm_groups", set())
+        done = 0
+        while done < n:
+            k = min(n - done, self._until_boundary(callbacks, count))
+            if self._seconds_per_step:
+                k = min(k, max(1, int(MAX_CALL_SECONDS / self._seconds_per_step)))
+            k = max(1, k)
+            key = _signature(stacked)
+            state, seconds = self._timed(loop, state, stacked, np.int32(done), np.int32(k))
+            if key in warm:  # the first call's time is mostly compiling
+                self._seconds_per_step = seconds / k
+            warm.add(key)
+            done += k
+            count += k
+            if sparse:
+                state = self._hooks_between(callbacks, count - 1, state, before=False)
+                self.last_state = state
+            if self.stop_requested():
+                return state, count
+        for batch in singles or ():
+            state = self._one_step(state, callbacks, sparse, count,
+                                   lambda s: self._single_step()(s, batch))
+            count += 1
+            if self.stop_requested():
+                break
         return state, count
 
 
-def _run_pending_on_error(items, pending, run):
-    """`items`, but when reading the next one raises (the user's generator failed), the
-    batches read before it and still waiting (`pending()`) are run first (`run()`), so
-    the model holds the weights a step-by-step loop would have, then the error goes on."""
-    iterator = iter(items)
-    while True:
-        try:
-            item = next(iterator)
-        except StopIteration:
-            return
-        except BaseException:
-            if pending():
-                run()
-            raise
-        yield item
+def _array_batches(data, order, start, end):
+    """In-memory batches start .. end-1 of `order`, gathered on the host."""
+    bs = data.batch_size
+    return (tuple(data.host_batch(order[i * bs:(i + 1) * bs])) for i in range(start, end))
+
+
+def _batch_bytes(data):
+    """Bytes of one batch of in-memory data (None for other sources)."""
+    if not isinstance(data, ArrayData):
+        return None
+    return max(1, data.nbytes // max(1, data.num_samples) * data.batch_size)
+
+
+def _converted_batch(batch):
+    return tree.map_structure(_as_input, tuple(batch))
+
+
+def _converted(batches):
+    for batch in batches:
+        yield _converted_batch(batch)
+
+
+def _prepare_group(item, data, group):
+    """(host batches or None, rows or None) -> (stacked device group, batches in it,
+    single device batches to run after it)."""
+    host, rows = item
+    if rows is not None:
+        n = len(rows) // data.batch_size
+        return gather_to_device(data.structure, rows, group, data.batch_size), n, ()
+    if len(host) == 1 and group > 1:  # a batch of its own shape: a plain step
+        return None, 0, (single_to_device(host[0]),)
+    return stack_to_device(host, group), len(host), ()
 
 
 def _signature(batch):
-    """What a compiled step is specialized on: the batch's structure, shapes and dtypes."""
     leaves, treedef = jax.tree_util.tree_flatten(batch)
     return treedef, tuple((leaf.shape, leaf.dtype) for leaf in leaves)
-
-
-def _to_device(batch):
-    """A host batch (x, y, sample_weight) as device arrays (on the prefetch thread). The
-    device array never shares the host buffer: a generator may refill one NumPy buffer
-    for every batch. (On CPU, `device_put` aliases a 64-byte-aligned NumPy array even
-    with may_alias=False, so the copy is made on the host.)"""
-    batch = placement.global_batch(tree.map_structure(_as_input, tuple(batch)))
-    return jax.tree_util.tree_map(
-        lambda a: a if isinstance(a, jax.Array) or not hasattr(a, "shape")
-        else jax.device_put(np.array(a, copy=True)), batch)
 
 
 def device_data_limit():
