@@ -22,6 +22,10 @@ Figures (units in the name):
   predict10k_float_samples_per_s / predict10k_int8_samples_per_s
                           10,000 samples / median wall time of `model.predict(x)` on the
                           MNIST MLP before and after `model.quantize("int8")`.
+  lstm_/gru_/bilstm_fit_samples_per_s, generator_/pydataset_/pydataset_workers_fit_samples_per_s
+                          fit throughput (samples/s of the epochs after the first) of the
+                          recurrent text classifiers (W8) and of the W1 MLP fed from Python (W11).
+  peak_rss_mb             ru_maxrss of the whole (fresh) process after a fit (M1-M3).
 """
 
 import os
