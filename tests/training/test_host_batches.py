@@ -9,7 +9,7 @@ from lamina.training.host_batches import (
     aligned_empty, gather_to_device, same_shape_groups, single_to_device, stack_to_device)
 
 
-@pytest.mark.parametrize("shape", [(3, 5), (600, 1000)])  # from malloc and from a memory map
+@pytest.mark.parametrize("shape", [(3, 5), (600, 1000)])
 def test_aligned_empty_starts_on_64_bytes(shape):
     a = aligned_empty(shape, "float32")
     assert a.shape == shape and a.dtype == np.float32 and a.flags.c_contiguous
