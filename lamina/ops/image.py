@@ -305,15 +305,22 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
     """
     order = _warp_order("elastic_transform", interpolation, fill_mode)
     images, undo = _to_channels_last(images, data_format, "elastic_transform")
-    batch, height, width, _ = images.shape
-    dtype = to_float(images).dtype
-    size = int(6 * float(sigma)) | 1
     if isinstance(seed, int) and not isinstance(seed, bool):
         # Keras turns an int seed into the key data [seed, 0]; do the same so that equal
         # seeds give equal fields.
         seed = jnp.asarray([seed & 0xFFFFFFFF, 0], jnp.uint32)
-    noise = jax.random.normal(draw_key(seed), (batch, height, width, 1), dtype) * sigma
-    shift = alpha * gaussian_blur(noise, (size, size), (sigma, sigma),
+    warped = _elastic_warp(images, draw_key(seed), alpha, sigma, int(6 * float(sigma)) | 1,
+                          order, fill_mode, fill_value)
+    return undo(warped.astype(images.dtype))
+
+
+def _elastic_warp(images, key, alpha, sigma, kernel_size, order, fill_mode, fill_value):
+    """The elastic warp of a channels_last batch; `sigma` and `alpha` may be traced,
+    `kernel_size` (the blur's width) is static."""
+    batch, height, width, _ = images.shape
+    dtype = to_float(images).dtype
+    noise = jax.random.normal(key, (batch, height, width, 1), dtype) * sigma
+    shift = alpha * gaussian_blur(noise, (kernel_size, kernel_size), (sigma, sigma),
                                   data_format="channels_last")[..., 0]
     y, x = jnp.meshgrid(jnp.arange(height, dtype=dtype), jnp.arange(width, dtype=dtype),
                         indexing="ij")
@@ -321,7 +328,7 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
     def warp(image, offset):
         return _sample(image, y + offset, x + offset, order, fill_mode, fill_value)
 
-    return undo(jax.vmap(warp)(images, shift).astype(images.dtype))
+    return jax.vmap(warp)(images, shift)
 
 
 _SCALE_METHODS = ("linear", "bilinear", "trilinear", "cubic", "bicubic", "tricubic",

@@ -11,12 +11,12 @@ def sorted_value_range(value_range, layer):
     return sorted(value_range)
 
 
-def unit_factor(factor, layer):
+def unit_factor(factor, layer, name="factor"):
     """(lower, upper) within [0, 1]: a number f means (0, f), a pair is sorted."""
-    lower, upper = factor_range(factor, "factor", -1.0, 1.0)
+    lower, upper = factor_range(factor, name, -1.0, 1.0)
     if not isinstance(factor, (tuple, list)):
         lower = max(lower, 0)
     if lower < 0 or upper > 1:
-        raise ValueError(f"{layer}: the `factor` argument should be a number (or a list of two "
-                         f"numbers) in the range [0, 1]. Received: factor={factor}")
+        raise ValueError(f"{layer}: the `{name}` argument should be a number (or a list of two "
+                         f"numbers) in the range [0, 1]. Received: {name}={factor}")
     return lower, upper
