@@ -7,6 +7,8 @@ Images are (batch, height, width, channels) for "channels_last" (the default fro
 single image drops the batch axis.
 """
 
+import jax.numpy as jnp
+
 from lamina.core.layer import Layer
 from lamina.ops._util import data_format as standardize_data_format
 from lamina.ops.image import _to_channels_last
@@ -25,6 +27,8 @@ class ImageLayer(Layer):
 
     def _as_batch(self, inputs):
         """(float channels_last batch, function that restores the input's layout)."""
+        inputs = jnp.asarray(inputs)
+        self._hw_axes(inputs.ndim)  # a clear error naming the layer for a bad rank
         images, restore = _to_channels_last(inputs, self.data_format)
         if images.dtype != self.compute_dtype:
             images = images.astype(self.compute_dtype)
@@ -33,8 +37,8 @@ class ImageLayer(Layer):
     def _hw_axes(self, ndim):
         """The (height, width) axes of an input of rank `ndim` (3 or 4)."""
         if ndim not in (3, 4):
-            raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of rank 3 "
-                             f"or 4; got rank {ndim}.")
+            raise ValueError(f"{type(self).__name__} '{self.name}' expects a 3-D image or a "
+                             f"4-D batch of images; got rank {ndim}.")
         return (-2, -1) if self.data_format == "channels_first" else (-3, -2)
 
     def _with_size(self, input_shape, height, width):

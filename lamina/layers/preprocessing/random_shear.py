@@ -3,19 +3,21 @@
 import jax
 import jax.numpy as jnp
 
-from lamina.layers.preprocessing.color_args import unit_factor
 from lamina.layers.preprocessing.random_affine import _RandomAffine
 
 
 def _signed_factor(factor, name):
-    """(lower, upper): a number f in [0, 1] means [-f, f]; a pair must lie in [0, 1]."""
-    if isinstance(factor, (int, float)) and not isinstance(factor, bool):
-        if not 0 <= factor <= 1:
-            raise ValueError(f"RandomShear: the `{name}` argument should be a number (or a "
-                             f"list of two numbers) in the range [0, 1.0]. Received: "
-                             f"{name}={factor}")
-        return -float(factor), float(factor)
-    return unit_factor(factor, "RandomShear", name)
+    """(lower, upper): a number f in [0, 1] means [-f, f]; a pair lies in [-1, 1] (Keras
+    asks [0, 1] of a pair but stores (-f, f) in its config; this reads that back)."""
+    lower, upper = (-1.0, -1.0) if isinstance(factor, bool) else (None, None)
+    if isinstance(factor, (int, float)) and not isinstance(factor, bool) and 0 <= factor <= 1:
+        lower, upper = -float(factor), float(factor)
+    elif isinstance(factor, (tuple, list)) and len(factor) == 2:
+        lower, upper = sorted(float(f) for f in factor)
+    if lower is None or lower < -1 or upper > 1:
+        raise ValueError(f"RandomShear: the `{name}` argument should be a number (or a list of "
+                         f"two numbers) in the range [0, 1.0]. Received: {name}={factor}")
+    return lower, upper
 
 
 class RandomShear(_RandomAffine):
