@@ -120,6 +120,8 @@ from lamina.layers.preprocessing.random_erasing import RandomErasing
 from lamina.layers.preprocessing.random_elastic_transform import RandomElasticTransform
 from lamina.layers.preprocessing.mix_up import MixUp
 from lamina.layers.preprocessing.cut_mix import CutMix
+from lamina.layers.preprocessing.rand_augment import RandAugment
+from lamina.layers.preprocessing.aug_mix import AugMix
 from lamina.layers.reversible_embedding import ReversibleEmbedding
 from lamina.layers.spectral_normalization import SpectralNormalization
 from lamina.layers.wrapper import Wrapper

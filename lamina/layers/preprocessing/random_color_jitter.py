@@ -32,7 +32,7 @@ class RandomColorJitter(RandomImageLayer):
         self.hue_factor = hue_factor
         # The steps only lend their transforms; randomness comes from this layer's seed.
         self._steps = [cls(getattr(self, arg), value_range=self.value_range,
-                           data_format=self.data_format, dtype=self.dtype_policy)
+                           data_format="channels_last", dtype=self.dtype_policy)
                        for arg, cls in _STEPS if getattr(self, arg) is not None]
 
     def _augment(self, images, key):
