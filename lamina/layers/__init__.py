@@ -123,6 +123,7 @@ from lamina.layers.preprocessing.cut_mix import CutMix
 from lamina.layers.preprocessing.rand_augment import RandAugment
 from lamina.layers.preprocessing.aug_mix import AugMix
 from lamina.layers.preprocessing.max_num_bounding_boxes import MaxNumBoundingBoxes
+from lamina.layers.preprocessing.clahe import ContrastLimitedAdaptiveHistogramEqualization
 from lamina.layers.reversible_embedding import ReversibleEmbedding
 from lamina.layers.spectral_normalization import SpectralNormalization
 from lamina.layers.wrapper import Wrapper
