@@ -11,8 +11,7 @@ import jax.scipy.ndimage
 
 from lamina.ops import _util
 from lamina.ops._image_color import hsv_to_rgb, rgb_to_hsv  # noqa: F401 (re-exported)
-from lamina.ops._image_filters import (gaussian_blur, sobel_edges,  # noqa: F401 (re-exported)
-                                       ssim)
+from lamina.ops._image_filters import gaussian_blur, sobel_edges, ssim  # noqa: F401 (re-exported)
 from lamina.ops._image_layout import to_channels_last as _to_channels_last
 from lamina.ops._util import to_float
 from lamina.ops.dispatch import op

@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
-from .opscheck import assert_same, case, comparison_test, randn, uniform
 
 import lamina.ops.image as image
+
+from .opscheck import assert_same, case, comparison_test, randn, uniform
 
 IMG = uniform(0, 1, 2, 8, 10, 3)
 ONE = uniform(0, 1, 9, 7, 3)
@@ -87,7 +88,7 @@ HSV = np.concatenate([uniform(-0.5, 1.5, 2, 8, 10, 1), uniform(0, 1, 2, 8, 10, 2
 TIES = np.array([[[0.5, 0.5, 0.5], [0.8, 0.8, 0.1], [0.2, 0.7, 0.7], [0.9, 0.1, 0.9],
                   [0, 0, 0], [1, 0, 0]]], "float32")
 
-TOL5 = dict(rtol=1e-5, atol=1e-5, module="image")
+TOL5 = {"rtol": 1e-5, "atol": 1e-5, "module": "image"}
 
 NEW_CASES = (
     [case("rgb_to_hsv", IMG, **TOL5), case("rgb_to_hsv", ONE, **TOL5),
@@ -166,6 +167,7 @@ def test_new_ops_reject_bad_input():
 
 def test_new_ops_symbolic_shapes_match_keras():
     import keras
+
     import lamina
 
     specs = [("rgb_to_hsv", (8, 10, 3), {}), ("hsv_to_rgb", (8, 10, 3), {}),

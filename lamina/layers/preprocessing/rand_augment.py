@@ -7,15 +7,19 @@ from lamina.layers.preprocessing.auto_contrast import AutoContrast
 from lamina.layers.preprocessing.color_args import sorted_value_range, unit_factor
 from lamina.layers.preprocessing.equalization import Equalization
 from lamina.layers.preprocessing.image_layer import RandomImageLayer, check_choice
-from lamina.layers.preprocessing.random_affine import (INTERPOLATIONS, RandomRotation,
-                                                      RandomTranslation)
+from lamina.layers.preprocessing.random_affine import (
+    INTERPOLATIONS,
+    RandomRotation,
+    RandomTranslation,
+)
 from lamina.layers.preprocessing.random_color import RandomBrightness, RandomContrast
-from lamina.layers.preprocessing.random_color_degeneration import RandomColorDegeneration
+from lamina.layers.preprocessing.random_color_degeneration import (
+    RandomColorDegeneration,
+)
 from lamina.layers.preprocessing.random_posterization import RandomPosterization
 from lamina.layers.preprocessing.random_sharpness import RandomSharpness
 from lamina.layers.preprocessing.random_shear import RandomShear
 from lamina.layers.preprocessing.solarization import Solarization
-
 
 # Positions in `augmentation_steps` of the colour-only augmentations (brightness, colour
 # degeneration, contrast, sharpness), which AugMix(all_ops=False) leaves out.

@@ -6,7 +6,10 @@ import jax
 from lamina.layers.preprocessing.color_args import sorted_value_range
 from lamina.layers.preprocessing.image_layer import RandomImageLayer
 from lamina.layers.preprocessing.random_color import RandomBrightness, RandomContrast
-from lamina.layers.preprocessing.random_hue_saturation import RandomHue, RandomSaturation
+from lamina.layers.preprocessing.random_hue_saturation import (
+    RandomHue,
+    RandomSaturation,
+)
 
 _STEPS = (("brightness_factor", RandomBrightness), ("contrast_factor", RandomContrast),
           ("saturation_factor", RandomSaturation), ("hue_factor", RandomHue))
