@@ -111,6 +111,19 @@ from lamina.layers.preprocessing.random_invert_grayscale import RandomGrayscale,
 from lamina.layers.preprocessing.random_posterization import RandomPosterization
 from lamina.layers.preprocessing.random_sharpness import RandomSharpness
 from lamina.layers.preprocessing.solarization import Solarization
+from lamina.layers.preprocessing.random_hue_saturation import RandomHue, RandomSaturation
+from lamina.layers.preprocessing.random_color_jitter import RandomColorJitter
+from lamina.layers.preprocessing.random_gaussian_blur import RandomGaussianBlur
+from lamina.layers.preprocessing.random_shear import RandomShear
+from lamina.layers.preprocessing.random_perspective import RandomPerspective
+from lamina.layers.preprocessing.random_erasing import RandomErasing
+from lamina.layers.preprocessing.random_elastic_transform import RandomElasticTransform
+from lamina.layers.preprocessing.mix_up import MixUp
+from lamina.layers.preprocessing.cut_mix import CutMix
+from lamina.layers.preprocessing.rand_augment import RandAugment
+from lamina.layers.preprocessing.aug_mix import AugMix
+from lamina.layers.preprocessing.max_num_bounding_boxes import MaxNumBoundingBoxes
+from lamina.layers.preprocessing.clahe import ContrastLimitedAdaptiveHistogramEqualization
 from lamina.layers.reversible_embedding import ReversibleEmbedding
 from lamina.layers.spectral_normalization import SpectralNormalization
 from lamina.layers.wrapper import Wrapper

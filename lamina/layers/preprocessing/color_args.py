@@ -1,6 +1,5 @@
 """Argument checks the colour augmentation layers share, with Keras 3's messages."""
 
-from lamina.layers.preprocessing.image_layer import factor_range
 
 
 def sorted_value_range(value_range, layer):
@@ -11,12 +10,15 @@ def sorted_value_range(value_range, layer):
     return sorted(value_range)
 
 
-def unit_factor(factor, layer):
+def unit_factor(factor, layer, name="factor"):
     """(lower, upper) within [0, 1]: a number f means (0, f), a pair is sorted."""
-    lower, upper = factor_range(factor, "factor", -1.0, 1.0)
-    if not isinstance(factor, (tuple, list)):
-        lower = max(lower, 0)
-    if lower < 0 or upper > 1:
-        raise ValueError(f"{layer}: the `factor` argument should be a number (or a list of two "
-                         f"numbers) in the range [0, 1]. Received: factor={factor}")
-    return lower, upper
+    if isinstance(factor, (tuple, list)) and len(factor) == 2:
+        values = sorted(float(f) for f in factor)
+    elif isinstance(factor, (int, float)) and not isinstance(factor, bool):
+        values = [0.0, float(factor)]
+    else:
+        values = [-1.0]
+    if values[0] < 0 or values[1] > 1:
+        raise ValueError(f"{layer}: the `{name}` argument should be a number (or a list of two "
+                         f"numbers) in the range [0, 1]. Received: {name}={factor}")
+    return tuple(values)
