@@ -88,7 +88,8 @@ def test_input_without_shape_is_a_clear_error():
 def test_input_layer_config_round_trip():
     layer = layers.InputLayer(shape=(4, 2), batch_size=8, dtype="int32", name="ids")
     config = layer.get_config()
-    assert config == {"batch_shape": (8, 4, 2), "dtype": "int32", "sparse": False, "name": "ids"}
+    assert config == {"batch_shape": (8, 4, 2), "dtype": "int32", "sparse": False, "name": "ids",
+                      "ragged": False, "optional": False}  # Keras 3.15's keys
     clone = layers.InputLayer.from_config(config)
     assert clone.output.shape == (8, 4, 2) and clone.output.dtype == "int32" and clone.name == "ids"
     assert "created by layer 'ids'" in repr(clone.output)
