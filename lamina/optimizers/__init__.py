@@ -1,4 +1,4 @@
-from lamina.optimizers import schedules
+from lamina.optimizers import legacy, schedules
 from lamina.optimizers.adadelta import Adadelta
 from lamina.optimizers.adafactor import Adafactor
 from lamina.optimizers.adagrad import Adagrad

@@ -67,7 +67,7 @@ def deserialize(config, custom_objects=None):
     return cls.from_config(dict(config.get("config") or {}), custom_objects=custom_objects)
 
 
-def get(identifier, custom_objects=None):
+def get(identifier):
     """An optimizer from a name ("adam", case-insensitive), a config dict or an instance.
 
     Returns None for None; unknown names raise ValueError with close matches.
@@ -77,7 +77,7 @@ def get(identifier, custom_objects=None):
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, dict):
-        return deserialize(identifier, custom_objects)
+        return deserialize(identifier)
     if isinstance(identifier, str):
-        return _lookup(identifier, custom_objects)()
+        return _lookup(identifier, None)()
     raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
