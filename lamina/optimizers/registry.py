@@ -12,6 +12,7 @@ from lamina.optimizers.ftrl import Ftrl
 from lamina.optimizers.lamb import Lamb
 from lamina.optimizers.lion import Lion
 from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from lamina.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap
 from lamina.optimizers.muon import Muon
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
@@ -22,8 +23,8 @@ from lamina.optimizers.sgd import SGD
 MODULE = "keras.optimizers"
 
 ALL_OPTIMIZERS = {cls.__name__: cls for cls in (
-    Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lamb, Lion, LossScaleOptimizer, Muon,
-    Nadam, RMSprop, ScheduleFreeAdamW, SGD)}
+    Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lamb, Lion, LossScaleOptimizer,
+    MultiOptimizer, Muon, Nadam, OptimizerMap, RMSprop, ScheduleFreeAdamW, SGD)}
 # Lower-case lookup, as Keras: "adam", "rmsprop", "adamw", "sgd", ...
 _BY_LOWER = {name.lower(): cls for name, cls in ALL_OPTIMIZERS.items()}
 
