@@ -32,6 +32,7 @@ from lamina.core.input_spec import InputSpec
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer
 from lamina.core.naming import name_scope
+from lamina.core.remat import RematScope, remat
 from lamina.core.stateless_scope import StatelessScope
 from lamina.core.variable import Variable
 from lamina.dtype_policies import DTypePolicy
