@@ -25,6 +25,7 @@ from lamina import (
     saving,
     tree,
     utils,
+    wrappers,
 )
 from lamina.backend.device import device
 from lamina.constraints import Constraint
