@@ -70,6 +70,7 @@ def test_activations_mode_only_wraps_activations():
     assert with_act.activation is lamina.activations.get("tanh")  # restored after the call
 
 
+@pytest.mark.slow
 def test_fit_in_scope_matches_plain_fit():
     def run(scope):
         lamina.utils.set_random_seed(1)

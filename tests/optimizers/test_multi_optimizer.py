@@ -60,6 +60,7 @@ def test_fit_matches_keras(kwargs):
                for o in lm.optimizer.optimizers)
 
 
+@pytest.mark.slow
 def test_callable_selector_matches_keras():
     def selector_for(k):
         adam, sgd = k.optimizers.Adam(0.01), k.optimizers.SGD(0.1)

@@ -69,6 +69,7 @@ def test_transformer_matches_keras():
     np.testing.assert_allclose(le.transform(X), ke.transform(X), rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_works_in_sklearn_tools():
     est = lamina.wrappers.SKLearnRegressor(
         builder(lamina, 1, None, "mse"), fit_kwargs={"epochs": 1, "verbose": 0})
@@ -79,6 +80,7 @@ def test_works_in_sklearn_tools():
     assert copy.model is est.model and copy.fit_kwargs == est.fit_kwargs
 
 
+@pytest.mark.slow
 def test_model_instance_is_cloned_and_warm_start_continues():
     model = builder(lamina, 1, None, "mse")(X, Y_REG)
     est = lamina.wrappers.SKLearnRegressor(model, fit_kwargs={"epochs": 1, "verbose": 0})
