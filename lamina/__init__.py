@@ -25,6 +25,7 @@ from lamina import (
     saving,
     tree,
     utils,
+    wrappers,
 )
 from lamina.backend.device import device
 from lamina.constraints import Constraint
@@ -32,10 +33,14 @@ from lamina.core.input_spec import InputSpec
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.layer import Layer
 from lamina.core.naming import name_scope
+from lamina.core.operation import Operation
+from lamina.core.symbolic_scope import SymbolicScope
+from lamina.core.remat import RematScope, remat
 from lamina.core.stateless_scope import StatelessScope
 from lamina.core.variable import Variable
 from lamina.dtype_policies import DTypePolicy
 from lamina.layers.input_layer import Input
+from lamina.models.function import Function
 from lamina.models.functional import Functional
 from lamina.models.model import Model
 from lamina.models.sequential import Sequential

@@ -4,6 +4,9 @@ import os
 import sys
 import time
 
+from lamina.backend.config import is_interactive_logging_enabled
+from lamina.callbacks.console import print_msg
+
 
 def _is_interactive():
     if os.environ.get("LAMINA_PROGBAR_TTY") is not None:
@@ -74,15 +77,12 @@ class Progbar:
                 return
         self._last_update = now
         line = self._render(current, now, finalize)
-        if self.verbose == 1 and self._interactive:
+        if self.verbose == 1 and self._interactive and is_interactive_logging_enabled():
             pad = max(self._prev_len - len(line), 0)
-            sys.stdout.write("\r" + line + " " * pad)
+            print_msg("\r" + line + " " * pad, line_break=finalize)
             self._prev_len = len(line)
-            if finalize:
-                sys.stdout.write("\n")
         elif finalize:
-            sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+            print_msg(line)
         if finalize:
             self._finalized = True
 

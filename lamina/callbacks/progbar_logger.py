@@ -2,6 +2,7 @@
 
 from lamina.callbacks.callback import Callback
 from lamina.callbacks.progbar import Progbar
+from lamina.callbacks.console import print_msg
 
 
 class ProgbarLogger(Callback):
@@ -41,7 +42,7 @@ class ProgbarLogger(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         if self.verbose and self.epochs > 1:
-            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+            print_msg(f"Epoch {epoch + 1}/{self.epochs}")
         self._new_bar(self.target)
 
     def on_train_batch_end(self, batch, logs=None):

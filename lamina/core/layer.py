@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.backend.dtypes import standardize_dtype
-from lamina.core import activity, auto_config, call_context, masking, naming, tree
+from lamina.core import activity, auto_config, call_context, masking, naming, remat, tree
 from lamina.core.autocast_scope import autocast_scope
 from lamina.core.build_wrapper import marking_built
 from lamina.core.input_spec import assert_input_compatibility
@@ -129,6 +129,8 @@ class Layer:
             raise ValueError(f"Layer name must be a string without '/', got {name!r}.")
         self.name = name or naming.auto_name(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
+        if (remat_mode := remat.get_current_remat_mode()) is not None:
+            self._remat_mode = remat_mode  # a RematScope was active at creation
         dtype, self._quantization_mode = split_policy(dtype)  # Keras's (quantized) policies
         self._dtype_policy = dtype_policies.get(dtype)
         self.autocast = autocast
@@ -507,7 +509,8 @@ class Layer:
                 self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
                 with jax.named_scope(self.name), self._autocasting():
                     # named_scope names the layer's ops in HLO and profiles
-                    outputs = self.call(*args, **kwargs)
+                    outputs = remat.rematerialized(self, self.call, args, kwargs)(
+                        *args, **kwargs)
                 outputs = placement.constrain_output(outputs, lambda: naming.scoped_path("output"))
                 if self.activity_regularizer is not None and self._regularizes_outputs:
                     activity.add_activity_loss(self, outputs)

@@ -1,4 +1,4 @@
-from lamina.optimizers import schedules
+from lamina.optimizers import legacy, schedules
 from lamina.optimizers.adadelta import Adadelta
 from lamina.optimizers.adafactor import Adafactor
 from lamina.optimizers.adagrad import Adagrad
@@ -9,6 +9,7 @@ from lamina.optimizers.ftrl import Ftrl
 from lamina.optimizers.lamb import Lamb
 from lamina.optimizers.lion import Lion
 from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from lamina.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap
 from lamina.optimizers.muon import Muon
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer

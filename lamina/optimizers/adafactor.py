@@ -2,7 +2,7 @@
 
 import jax.numpy as jnp
 
-from lamina.optimizers.optimizer import Optimizer
+from lamina.optimizers.optimizer import Optimizer, base_arguments
 from lamina.optimizers.transforms import decay_factors, keras_variable_rule
 
 
@@ -23,7 +23,7 @@ class Adafactor(Optimizer):
     Args:
         learning_rate: 0.001. beta_2_decay: -0.8. epsilon_1: 1e-30. epsilon_2: 1e-3.
         clip_threshold: 1.0. relative_step: True (the step is capped at `1/sqrt(t)`).
-        **kwargs: the base `Optimizer` arguments.
+        weight_decay ... name: the base `Optimizer` arguments.
     """
 
     _slot_fields = {"r": "r", "c": "c", "velocity": "velocity"}
@@ -31,8 +31,11 @@ class Adafactor(Optimizer):
     _rule_applies_weight_decay = True
 
     def __init__(self, learning_rate=0.001, beta_2_decay=-0.8, epsilon_1=1e-30, epsilon_2=1e-3,
-                 clip_threshold=1.0, relative_step=True, **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
+                 clip_threshold=1.0, relative_step=True, weight_decay=None, clipnorm=None,
+                 clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         self.beta_2_decay = beta_2_decay
         self.epsilon_1 = epsilon_1
         self.epsilon_2 = epsilon_2

@@ -2,7 +2,7 @@
 
 import jax.numpy as jnp
 
-from lamina.optimizers.optimizer import Optimizer
+from lamina.optimizers.optimizer import Optimizer, base_arguments
 from lamina.optimizers.transforms import decay_factors, keras_variable_rule
 
 
@@ -17,16 +17,19 @@ class ScheduleFreeAdamW(Optimizer):
 
     Args:
         learning_rate: 0.0025. beta_1: 0.9. beta_2: 0.999. epsilon: 1e-8. warmup_steps: 0.
-        **kwargs: the base `Optimizer` arguments.
+        weight_decay ... name: the base `Optimizer` arguments.
     """
 
     _slot_fields = {"momentum": "momentum", "velocity": "velocity"}
     _config_keys = ("beta_1", "beta_2", "epsilon", "warmup_steps")
     _rule_applies_weight_decay = True
 
-    def __init__(self, learning_rate=0.0025, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 warmup_steps=0, **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
+    def __init__(self, learning_rate=0.0025, beta_1=0.9, beta_2=0.999, epsilon=1e-8, warmup_steps=0,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,
+                 loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
+                 **kwargs):
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon

@@ -17,11 +17,13 @@ from lamina.training.compiled_loops import make_predict_loop
 from lamina.training.epoch_runner import device_data_limit
 from lamina.training.shape_buckets import bucket_rows, pad_rows, take_rows, windows
 from lamina.training.train_utils import structure_key, verbose_level
+from lamina.backend.traceback_filter import filter_traceback
 
 
 class Predictor:
     _untracked = frozenset({"_predict_fast", "_output_spec_cache"})  # caches (see Layer)
 
+    @filter_traceback
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Outputs for `x` as NumPy arrays, in the model's output structure."""
         verbose = verbose_level(verbose)

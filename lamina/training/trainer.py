@@ -22,6 +22,8 @@ from lamina.core.stateless_scope import StatelessScope
 from lamina.core.variable import raw_values
 from lamina.random.seed_generator import make_default_seed
 from lamina.training import data_adapter
+from lamina.training.loop_caps import capped_epochs
+from lamina.backend.traceback_filter import filter_traceback
 from lamina.training.argument_checks import (
     check_input_keys, check_loop_arguments, check_numeric, check_sparse_labels)
 from lamina.training.compile_utils import (
@@ -314,6 +316,7 @@ class Trainer(Predictor):
         return runner.logs(state)
 
     # -- fit -----------------------------------------------------------------------------
+    @filter_traceback
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -322,6 +325,7 @@ class Trainer(Predictor):
         self._assert_compiled("fit")
         verbose = verbose_level(verbose)
         check_loop_arguments("fit()", epochs=epochs)
+        epochs = capped_epochs(epochs)
         data = data_adapter.make_data(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
                                       class_weight, what="fit")
         val_data = None
@@ -414,6 +418,7 @@ class Trainer(Predictor):
         return setup
 
     # -- evaluate ------------------------------------------------------------------------
+    @filter_traceback
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
         """Loss and metrics on the data: a scalar, a list in `metrics_names` order, or a dict."""

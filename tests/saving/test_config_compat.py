@@ -67,6 +67,12 @@ ARGS = {
     "MultiHeadAttention": ((2, 3), {"dropout": 0.1}),
     **{f"Adaptive{kind}Pooling{n}D": ((2,), {}) for kind in ("Average", "Max") for n in (1, 2, 3)},
 }
+def _optimizer_map(L):
+    """(args, kwargs) of an OptimizerMap of the library whose `layers` is `L`."""
+    opt = (lamina if L is lamina.layers else keras).optimizers
+    return ((opt.OptimizerMap(opt.SGD(0.1), {"dense/.*": opt.Adam(0.01)}),), {})
+
+
 # Wrappers take a layer: each library gets its own, made by name from these.
 WRAPPED = {
     "RNN": lambda L: ((L.LSTMCell(3),), {"return_sequences": True}),
@@ -75,6 +81,9 @@ WRAPPED = {
     "TimeDistributed": lambda L: ((L.Dense(2),), {}),
     "LossScaleOptimizer": lambda L: (((lamina if L is lamina.layers else keras).optimizers.SGD(0.1),),
                                      {"initial_scale": 8.0, "dynamic_growth_steps": 3}),
+    "OptimizerMap": lambda L: ((_optimizer_map(L)[0][0].default_optimizer,),
+                               {"optimizer_map": dict(_optimizer_map(L)[0][0])}),
+    "MultiOptimizer": lambda L: ((_optimizer_map(L)[0][0],), {"loss_scale_factor": 2.0}),
     "Wrapper": lambda L: ((L.Dense(2),), {}),
     "Pipeline": lambda L: (([L.Rescaling(0.5), L.CenterCrop(2, 3)],), {}),
     "SpectralNormalization": lambda L: ((L.Dense(2),), {"power_iterations": 2}),
