@@ -7,6 +7,7 @@ import jax.numpy as jnp
 from lamina import activations
 from lamina.core.layer import Layer
 from lamina.layers import quantization
+from lamina.layers.float8_product import add_float8_variables, float8_product
 from lamina.layers.int8_product import int8_product
 from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
 from lamina.layers.lora import LoraMixin, lora_weight
@@ -177,8 +178,10 @@ class EinsumDense(LoraMixin, Layer):
                              f"axes for input shape {tuple(input_shape)}.")
         self.full_output_shape = output
         self._axes = quantization_axes(self.equation, len(input_shape))
-        if self.quantization_mode is not None:
-            quantization.check_mode(self, self.quantization_mode, ("int8",))
+        if self.quantization_mode == "float8":  # Keras makes these first when built
+            add_float8_variables(self)
+        if self.quantization_mode not in (None, "float8"):
+            quantization.check_mode(self, self.quantization_mode, ("int8", "float8"))
             quantization.add_int8_kernel(self, tuple(kernel),
                                          self._axes.stored_scale_shape(kernel))
         else:
@@ -197,6 +200,9 @@ class EinsumDense(LoraMixin, Layer):
     kernel = lora_weight("kernel")
 
     def call(self, inputs, training=None):
+        if self.quantization_mode == "float8":
+            return self.activation(float8_product(
+                self, lambda a, b: jnp.einsum(self.equation, a, b), inputs, training))
         if self.quantization_mode == "int8":
             axes = self._axes
             x = int8_product(

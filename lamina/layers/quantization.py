@@ -1,10 +1,15 @@
 """What the quantizable layers (Dense, EinsumDense, Embedding) share: argument checks,
 swapping a float weight for its quantized form, and Keras's variable order in files."""
 
+import contextlib
+
 import numpy as np
 
+from lamina.core import naming
 from lamina.core.layer import Layer, _bump_structure
+from lamina.core.layer_quantization import QuantizationUnavailableError
 from lamina.core.quantization_policy import QUANTIZATION_MODES
+from lamina.layers.float8_product import FLOAT8_VARIABLES, add_float8_variables
 from lamina.quantizers.quantization_config import Int4QuantizationConfig, QuantizationConfig
 from lamina.quantizers.quantizers import (
     AbsMaxQuantizer,
@@ -13,7 +18,7 @@ from lamina.quantizers.quantizers import (
 )
 from lamina.quantizers.registry import deserialize, serialize
 
-SUPPORTED_MODES = ("int8", "int4")
+SUPPORTED_MODES = ("int8", "int4", "float8")
 
 
 def config_from(layer, quantization_config):
@@ -44,7 +49,7 @@ def check_mode(layer, mode, supported=SUPPORTED_MODES):
                          f"is not available in lamina; supported: {list(SUPPORTED_MODES)}.")
     if mode not in supported:
         # A layer type without this form: model.quantize warns and skips it, as Keras.
-        raise NotImplementedError(f"{type(layer).__name__} '{layer.name}' has no '{mode}' "
+        raise QuantizationUnavailableError(f"{type(layer).__name__} '{layer.name}' has no '{mode}' "
                                   f"form in lamina (it has {list(supported)}).")
 
 
@@ -66,6 +71,16 @@ def check_quantize_args(layer, mode, config, supported=SUPPORTED_MODES):
         raise ValueError(f"Layer '{layer.name}': quantization mode '{mode}' does not match "
                          f"the config's mode '{config.mode}'.")
     return mode
+
+
+@contextlib.contextmanager
+def scope_of(variable):
+    """The name scopes `variable` was made in, so the weights `quantize` adds get the
+    same path prefix ("sequential/dense/kernel_scale"), as Keras's do."""
+    with contextlib.ExitStack() as stack:
+        for part in variable.path.split("/")[:-1]:
+            stack.enter_context(naming.name_scope(part))
+        yield
 
 
 def drop_variable(layer, variable):
@@ -125,8 +140,20 @@ def quantize_kernel(layer, owner, mode, type_check, config, reduced_axes, scale_
     does), as in Keras."""
     if type_check and type(layer) is not owner:
         return Layer.quantize(layer, mode, type_check, config)
-    supported = ("int8", "int4") if int4_units is not None else ("int8",)
+    supported = ("int8", "int4", "float8") if int4_units is not None else ("int8", "float8")
     mode = check_quantize_args(layer, mode, config, supported)
+    with scope_of(layer.kernel):
+        _quantize_kernel(layer, mode, config, reduced_axes, scale_shape, stored_scale,
+                         int4_units)
+
+
+def _quantize_kernel(layer, mode, config, reduced_axes, scale_shape, stored_scale, int4_units):
+    if mode == "float8":  # the float kernel stays; six scale variables join it
+        layer.quantization_config = config
+        layer._quantization_mode = mode
+        layer._amax_history_length = None  # Keras: the policy's default length
+        add_float8_variables(layer)
+        return
     if mode == "int4" and config is None:
         config = Int4QuantizationConfig()
     layer.quantization_config = config
@@ -160,6 +187,10 @@ def quantize_kernel(layer, owner, mode, type_check, config, reduced_axes, scale_
 
 def kernel_file_order(layer):
     """Keras's file order of a quantized layer's variables: kernel, bias, kernel_scale
-    (and an int4 layer's kernel_zero and g_idx)."""
-    names = ("kernel", "bias", "kernel_scale", "kernel_zero", "g_idx")
+    (and an int4 layer's kernel_zero and g_idx); a float8 layer's kernel, bias and its six
+    scale and history variables."""
+    if layer.quantization_mode == "float8":
+        names = ("kernel", "bias") + FLOAT8_VARIABLES
+    else:
+        names = ("kernel", "bias", "kernel_scale", "kernel_zero", "g_idx")
     return [getattr(layer, n) for n in names if getattr(layer, n, None) is not None]

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import lamina
+from lamina.core.layer_quantization import QuantizationUnavailableError
 
 keras = pytest.importorskip("keras")
 
@@ -103,7 +104,8 @@ def test_subclasses_are_refused_unless_type_check_is_off():
 
     layer = MyDense(2)
     layer.build((None, 3))
-    with pytest.raises(NotImplementedError, match="MyDense does not have a `quantize` method"):
+    with pytest.raises(QuantizationUnavailableError,
+                       match=r"MyDense \('my_dense.*'\) has no quantized form \(mode='int8'\)"):
         layer.quantize("int8")
     layer.quantize("int8", type_check=False)
     assert layer.quantization_mode == "int8" and layer.dtype_policy.name == "int8_from_float32"
@@ -115,8 +117,8 @@ def test_quantized_layer_from_config_builds_int8_variables():
     assert [(v.name, v.dtype) for v in layer.weights] == \
         [("bias", "float32"), ("kernel", "int8"), ("kernel_scale", "float32")]
     assert layer.get_config()["dtype"] == "int8_from_float32"
-    with pytest.raises(ValueError, match="mode 'float8' is not available in lamina"):
-        lamina.layers.Dense(4, dtype="float8_from_float32").build((None, 3))
+    with pytest.raises(ValueError, match="mode 'gptq' is not available in lamina"):
+        lamina.layers.Dense(4, dtype="gptq_from_float32").build((None, 3))
 
 
 @pytest.mark.parametrize("block_size", [128, -1])
@@ -156,7 +158,7 @@ def test_int4_default_is_groups_of_128_and_other_layers_are_skipped():
         model.quantize("int4")
     assert [layer.dtype_policy.name for layer in model.layers] == \
         ["float32", "int4/128_from_float32"]
-    with pytest.raises(NotImplementedError, match="has no 'int4' form in lamina"):
+    with pytest.raises(QuantizationUnavailableError, match="has no 'int4' form in lamina"):
         model.layers[0].quantize("int4")
 
 
