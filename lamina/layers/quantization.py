@@ -109,7 +109,8 @@ def int4_block_size(policy_mode):
 
 
 def add_int4_kernel(layer, kernel_shape, units):
-    """Keras's variables of an int4 Dense: `kernel` (two int4 per int8 along the units,
+    """Keras's variables of an int4 Dense (an EinsumDense passes its kernel as the 2-D
+    (rows, columns) Keras packs): `kernel` (two int4 per int8 along the units,
     shape (in, ceil(units / 2))), `kernel_scale`, and for groups of rows `kernel_zero`
     and `g_idx` (each row's group). Weight-only unless the config has an activation
     quantizer."""
@@ -135,7 +136,8 @@ def quantize_kernel(layer, owner, mode, type_check, config, reduced_axes, scale_
                     stored_scale, int4_units=None):
     """`layer.quantize(...)` for an int8 kernel (abs-max over `reduced_axes`; the scale
     is stored as `stored_scale(scale)`, of shape `scale_shape`) or, where `int4_units`
-    is given, an int4 one (Keras's default: groups of 128 rows). Subclasses of `owner`
+    is given, an int4 one (Keras's default: groups of 128 rows) of the kernel reshaped
+    to (rows, int4_units). Subclasses of `owner`
     are refused unless type_check=False (their call may not use the kernel as `owner`
     does), as in Keras."""
     if type_check and type(layer) is not owner:
@@ -170,15 +172,17 @@ def _quantize_kernel(layer, mode, config, reduced_axes, scale_shape, stored_scal
         return
     block = config.block_size if config.block_size not in (None, -1) else -1
     layer._quantization_mode = f"int4/{block}"
+    # Keras's int4 layout: the kernel reshaped (in memory order) to (rows, int4_units)
+    flat = float_kernel.value.reshape(-1, int4_units)
     if block == -1:
         quantizer = QuantizationConfig.weight_quantizer_or_default(
             config, AbsMaxQuantizer(axis=0, value_range=(-8, 7)))
-        kernel, scale = quantizer(float_kernel.value, to_numpy=True)
+        kernel, scale = quantizer(flat, to_numpy=True)
         zero = None
     else:
         kernel, scale, zero = abs_max_quantize_grouped_with_zero_point(
-            float_kernel.value, block_size=block, to_numpy=True)
-    add_int4_kernel(layer, tuple(float_kernel.shape), int4_units)
+            flat, block_size=block, to_numpy=True)
+    add_int4_kernel(layer, tuple(flat.shape), int4_units)
     layer.kernel.assign(pack_int4(kernel, axis=-1)[0])
     layer.kernel_scale.assign(scale.reshape(layer.kernel_scale.shape))
     if zero is not None:
