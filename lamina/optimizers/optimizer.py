@@ -280,6 +280,12 @@ class Optimizer:
         if self.built:
             return
         var_list = list(var_list)
+        if self.gradient_accumulation_steps and \
+                any(v.overwrite_with_gradient for v in var_list):
+            raise ValueError(
+                f"{type(self).__name__}: gradient_accumulation_steps with variables that take "
+                "their gradient as value (float8 layers' scales) is not supported by lamina; "
+                f"received {[v.path for v in var_list if v.overwrite_with_gradient][:3]}...")
         self._trainable_variables = var_list[:]
         self._var_index = {id(v): i for i, v in enumerate(var_list)}
         self._tx = self._make_transform(var_list)

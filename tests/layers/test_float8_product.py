@@ -127,3 +127,12 @@ def test_embedding_has_no_float8_form():
     layer.build((None,))
     with pytest.raises(ValueError, match="Embedding 'embedding.*' has no 'float8' form"):
         layer.quantize("float8")
+
+
+def test_gradient_accumulation_with_float8_is_a_clear_error():
+    model, _ = _twins()
+    model.compile(lamina.optimizers.SGD(gradient_accumulation_steps=2), "mse")
+    x, y = _data()
+    with pytest.raises(ValueError, match=r"SGD: gradient_accumulation_steps with variables .*"
+                                         r"sequential/d/inputs_scale"):
+        model.fit(x, y, verbose=0)
