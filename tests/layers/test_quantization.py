@@ -166,12 +166,14 @@ def test_int4_default_is_groups_of_128_and_other_layers_are_skipped():
         embedding.quantize("float8")
 
 
-# kernel axes in any order (Keras reshapes the kernel in memory order to (rows, columns))
-INT4_EINSUMS = EINSUMS[1:] + [("abc,dc->abd", (5, 7), None, (5, 300))]
+# kernel axes in any order (Keras reshapes the kernel in memory order to (rows, columns)),
+# each with a block size: groups of 128 (more than the rows), per column, groups of 2
+INT4_EINSUMS = [EINSUMS[1] + (2,), EINSUMS[2] + (-1,), EINSUMS[3] + (128,),
+                ("abc,dc->abd", (5, 7), None, (5, 300), 128)]
 
 
-@pytest.mark.parametrize("equation,output_shape,bias_axes,input_shape", INT4_EINSUMS)
-@pytest.mark.parametrize("block_size", [128, -1, 2])
+@pytest.mark.parametrize("equation,output_shape,bias_axes,input_shape,block_size",
+                         INT4_EINSUMS)
 def test_einsum_dense_int4_equals_keras(equation, output_shape, bias_axes, input_shape,
                                         block_size):
     def build(k):
