@@ -13,8 +13,12 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.backend.dtypes import standardize_dtype
+<<<<<<< HEAD
 from lamina.core import activity, auto_config, call_context, masking, naming, remat, tree
 from lamina.core.autocast_scope import autocast_scope
+=======
+from lamina.core import activity, auto_config, call_context, masking, naming, tree
+>>>>>>> quant
 from lamina.core.build_wrapper import marking_built
 from lamina.core.input_spec import assert_input_compatibility
 from lamina.core.keras_tensor import KerasTensor
@@ -29,10 +33,9 @@ from lamina.core.symbolic import (  # noqa: F401 (re-exported)
     is_shape,
     shape_structure,
 )
-from lamina.core.quantization_policy import policy_name, split_policy
+from lamina.core.layer_quantization import LayerDTypeMixin
 from lamina.core.variable import Variable
 from lamina.distribution import placement
-from lamina.dtype_policies import dtype_policy as dtype_policies
 
 # Bumped whenever any layer gains a sublayer or variable or changes `trainable`, so models
 # can cache their variable lists between such changes.
@@ -74,7 +77,7 @@ def _holds_state(value):
     return False
 
 
-class Layer:
+class Layer(LayerDTypeMixin):
     """Base layer.
 
     Args:
@@ -129,10 +132,14 @@ class Layer:
             raise ValueError(f"Layer name must be a string without '/', got {name!r}.")
         self.name = name or naming.auto_name(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
+<<<<<<< HEAD
         if (remat_mode := remat.get_current_remat_mode()) is not None:
             self._remat_mode = remat_mode  # a RematScope was active at creation
         dtype, self._quantization_mode = split_policy(dtype)  # Keras's (quantized) policies
         self._dtype_policy = dtype_policies.get(dtype)
+=======
+        self._set_policy(dtype)  # Keras's (quantized) policies too
+>>>>>>> quant
         self.autocast = autocast
         self.activity_regularizer = activity.get_regularizer(activity_regularizer)
         self.built = False
@@ -158,59 +165,14 @@ class Layer:
             _bump_structure()
         object.__setattr__(self, name, value)
 
-    # -- dtypes ----------------------------------------------------------------
-    @property
-    def dtype(self):
-        """The dtype of the layer's variables (its policy's variable_dtype)."""
-        return self._dtype_policy.variable_dtype
-
-    @property
-    def compute_dtype(self):
-        return self._dtype_policy.compute_dtype
-
-    @property
-    def variable_dtype(self):
-        return self._dtype_policy.variable_dtype
-
-    @property
-    def dtype_policy(self):
-        """The layer's DTypePolicy; a quantized layer's is named like Keras's
-        (`int8_from_float32`)."""
-        mode = self.__dict__.get("_quantization_mode")
-        if mode is None:
-            return self._dtype_policy
-        return dtype_policies.QuantizedDTypePolicy(mode, self._dtype_policy.name)
-
-    @dtype_policy.setter
-    def dtype_policy(self, value):
-        name, self._quantization_mode = split_policy(value)
-        self._dtype_policy = dtype_policies.get(name)
-
-    @property
-    def quantization_mode(self):
-        """"int8", ... once `quantize(mode)` ran (or the layer was made quantized), else None."""
-        mode = self.__dict__.get("_quantization_mode")
-        return None if mode is None else mode.split("/")[0]
-
-    def quantize(self, mode=None, type_check=True, config=None):
-        """Quantize this layer's weights; layers without a quantized form raise."""
-        raise NotImplementedError(
-            f"Layer {type(self).__name__} does not have a `quantize` method implemented: "
-            "lamina quantizes Dense, EinsumDense and Embedding layers.")
-
-    def _autocasting(self):
-        """The scope of a call: float variable reads cast to the compute dtype when the policy
-        is mixed; no casting (also for an enclosing mixed layer's reads) otherwise."""
-        policy = self._dtype_policy
-        mixed = self.autocast and policy.compute_dtype != policy.variable_dtype
-        return autocast_scope(policy.compute_dtype if mixed else None)
-
     # -- weights ---------------------------------------------------------------
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
                    regularizer=None, constraint=None, name=None, aggregation="none",
-                   autocast=True):
+                   autocast=True, overwrite_with_gradient=False):
         """Create a Variable owned by this layer. `shape` defaults to () and
-        `initializer` to "glorot_uniform" for floats, "zeros" otherwise."""
+        `initializer` to "glorot_uniform" for floats, "zeros" otherwise. autocast=False:
+        mixed-precision calls read it in its own dtype. overwrite_with_gradient=True: the
+        optimizer assigns it its gradient instead of a step (float8 scales)."""
         from lamina import initializers, regularizers, constraints
 
         shape = () if shape is None else tuple(int(d) for d in shape)
@@ -220,7 +182,9 @@ class Layer:
         initializer = initializers.get(initializer)
         with naming.own_scope(self.name), jax.ensure_compile_time_eval():
             var = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable,
-                           name=name or naming.auto_name("variable"), aggregation=aggregation)
+                           name=name or naming.auto_name("variable"), aggregation=aggregation,
+                           autocast=autocast)
+        var.overwrite_with_gradient = bool(overwrite_with_gradient)
         var.regularizer = regularizers.get(regularizer)
         var.constraint = constraints.get(constraint)
         if trainable and not self._trainable:
@@ -675,10 +639,7 @@ class Layer:
     def get_config(self):
         """Constructor arguments. Subclasses that don't override this get the arguments
         their __init__ was called with (when those are plain Python values)."""
-        mode = self.__dict__.get("_quantization_mode")
-        dtype = policy_name(self._dtype_policy.name, mode) if mode is not None else \
-            dtype_policies.serialize(self._dtype_policy)
-        config = {"name": self.name, "trainable": self.trainable, "dtype": dtype,
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype_config(),
                   **activity.config_entry(self)}
         if type(self).get_config is Layer.get_config:
             config.update(auto_config.init_arguments(self, Layer.__init__))

@@ -70,6 +70,9 @@ class Variable:
             name scopes, e.g. "dense_1/kernel".
     """
 
+    # Set by add_weight(overwrite_with_gradient=True): the optimizer assigns the gradient.
+    overwrite_with_gradient = False
+
     def __init__(self, initializer, shape=None, dtype=None, trainable=True,
                  name=None, aggregation="none", synchronization="auto", autocast=True):
         self.name = name or naming.auto_name("variable")

@@ -8,6 +8,7 @@ from lamina.core.layer import Layer
 from lamina.core.serialization.lambda_serialization import deserialize_function, serialize_function
 from lamina.layers import quantization
 from lamina.layers.dense_matmul import dense_matmul
+from lamina.layers.float8_product import add_float8_variables, float8_product
 from lamina.layers.int8_product import int8_product
 from lamina.quantizers.quantizers import dequantize_grouped, unpack_int4
 from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
@@ -54,9 +55,11 @@ class Dense(LoraMixin, Layer):
         if input_dim is None:
             raise ValueError(f"Dense '{self.name}' needs a known last input dimension, got "
                              f"input shape {tuple(input_shape)}.")
+        if self.quantization_mode == "float8":  # Keras makes these first when built
+            add_float8_variables(self)
         if self.quantization_mode == "int4":
             quantization.add_int4_kernel(self, (input_dim, self.units), self.units)
-        elif self.quantization_mode is not None:
+        elif self.quantization_mode not in (None, "float8"):
             quantization.check_mode(self, self.quantization_mode)
             quantization.add_int8_kernel(self, (input_dim, self.units), (self.units,))
         else:
@@ -76,7 +79,9 @@ class Dense(LoraMixin, Layer):
 
     kernel = lora_weight("kernel")
 
-    def call(self, inputs):
+    def call(self, inputs, training=None):
+        if self.quantization_mode == "float8":
+            return self.activation(float8_product(self, jnp.matmul, inputs, training))
         if self.quantization_mode == "int8":
             x = int8_product(jnp.matmul, inputs, self.kernel.value, self.kernel_scale.value[None],
                              -1, self.inputs_quantizer, self.compute_dtype)

@@ -40,7 +40,7 @@ class Embedding(LoraMixin, Layer):
 
     def build(self, input_shape=None):
         if self.quantization_mode is not None:
-            quantization.check_mode(self, self.quantization_mode)
+            quantization.check_mode(self, self.quantization_mode, ("int8", "int4"))
             self._quantized_build()
             self.built = True
             return
@@ -103,7 +103,11 @@ class Embedding(LoraMixin, Layer):
         Int4QuantizationConfig sets block_size; -1 for one scale per row)."""
         if type_check and type(self) is not Embedding:
             return super().quantize(mode, type_check, config)
-        mode = quantization.check_quantize_args(self, mode, config)
+        mode = quantization.check_quantize_args(self, mode, config, ("int8", "int4"))
+        with quantization.scope_of(self.embeddings):
+            self._quantize_table(mode, config)
+
+    def _quantize_table(self, mode, config):
         if mode == "int4" and config is None:
             config = Int4QuantizationConfig()
         self.quantization_config = config

@@ -297,7 +297,18 @@ class Optimizer(KerasStepMixin):
         if self.built:
             return
         var_list = list(var_list)
+        if self.gradient_accumulation_steps and \
+                any(v.overwrite_with_gradient for v in var_list):
+            raise ValueError(
+                f"{type(self).__name__}: gradient_accumulation_steps with variables that take "
+                "their gradient as value (float8 layers' scales) is not supported by lamina; "
+                f"received {[v.path for v in var_list if v.overwrite_with_gradient][:3]}...")
         if self._defines_update_step():
+            if any(v.overwrite_with_gradient for v in var_list):
+                raise ValueError(
+                    f"{type(self).__name__}: an optimizer with its own `update_step` cannot "
+                    "train variables that take their gradient as value (float8 layers' "
+                    "scales) in lamina; use a built-in optimizer.")
             self._build_keras_style(var_list)
             return
         self._trainable_variables = var_list[:]
@@ -322,7 +333,11 @@ class Optimizer(KerasStepMixin):
                     var = Variable(leaf, dtype=leaf.dtype, trainable=False, name=info.name)
                     if info.var_index is not None and tuple(leaf.shape) == var_list[info.var_index].shape:
                         follow_layout(var, var_list[info.var_index])  # a slot: its variable's
-                if info.kind == "slot" and info.keras_name:
+                # Keras makes no slots for `overwrite_with_gradient` variables (float8
+                # scales): theirs stay internal, after Keras's variables.
+                if info.kind == "slot" and info.keras_name and \
+                        (info.var_index is None or
+                         not var_list[info.var_index].overwrite_with_gradient):
                     if (info.keras_name, info.var_index) in slots:
                         raise RuntimeError(f"internal: two optax leaves map to {info.name}")
                     slots[(info.keras_name, info.var_index)] = var
@@ -406,8 +421,14 @@ class Optimizer(KerasStepMixin):
             grads = [None if g is None else jnp.asarray(g).astype(p.dtype)
                      for g, p in zip(grads, params)]
             return self._update_step_values(values, grads, params)
-        grads = [jnp.zeros_like(p) if g is None else jnp.asarray(g).astype(p.dtype)
-                 for g, p in zip(grads, params)]
+        # Variables with `overwrite_with_gradient` (float8 scales) take their gradient as
+        # their new value and skip the step (their slots stay as they are), as in Keras.
+        overwritten = {i: jnp.asarray(g).astype(params[i].dtype) for i, (g, v) in
+                       enumerate(zip(grads, self._trainable_variables))
+                       if g is not None and v.overwrite_with_gradient}
+        missing |= set(overwritten)
+        grads = [jnp.zeros_like(p) if g is None or i in overwritten
+                 else jnp.asarray(g).astype(p.dtype) for i, (g, p) in enumerate(zip(grads, params))]
         if self.loss_scale_factor is not None:
             grads = [g / self.loss_scale_factor for g in grads]
 
@@ -425,6 +446,7 @@ class Optimizer(KerasStepMixin):
                           for j, (info, leaf) in enumerate(zip(self._leaf_infos, new_leaves))]
         new_params = [p if v.constraint is None else v.constraint(p)
                       for v, p in zip(self._trainable_variables, new_params)]
+        new_params = [overwritten.get(i, p) for i, p in enumerate(new_params)]
         for p, leaf in zip(self._state_positions, new_leaves):
             values[p] = leaf
         if self.use_ema:
