@@ -13,12 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.backend.dtypes import standardize_dtype
-<<<<<<< HEAD
 from lamina.core import activity, auto_config, call_context, masking, naming, remat, tree
-from lamina.core.autocast_scope import autocast_scope
-=======
-from lamina.core import activity, auto_config, call_context, masking, naming, tree
->>>>>>> quant
 from lamina.core.build_wrapper import marking_built
 from lamina.core.input_spec import assert_input_compatibility
 from lamina.core.keras_tensor import KerasTensor
@@ -132,14 +127,9 @@ class Layer(LayerDTypeMixin):
             raise ValueError(f"Layer name must be a string without '/', got {name!r}.")
         self.name = name or naming.auto_name(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
-<<<<<<< HEAD
         if (remat_mode := remat.get_current_remat_mode()) is not None:
             self._remat_mode = remat_mode  # a RematScope was active at creation
-        dtype, self._quantization_mode = split_policy(dtype)  # Keras's (quantized) policies
-        self._dtype_policy = dtype_policies.get(dtype)
-=======
         self._set_policy(dtype)  # Keras's (quantized) policies too
->>>>>>> quant
         self.autocast = autocast
         self.activity_regularizer = activity.get_regularizer(activity_regularizer)
         self.built = False
