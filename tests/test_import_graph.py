@@ -70,6 +70,8 @@ ALLOWED_UPWARD = {
         "predict's row-independence check names the graph models (training-loop rework)",
     ("lamina.training.predictor", "lamina.models.sequential"):
         "predict's row-independence check names the graph models (training-loop rework)",
+    ("lamina.ops.image", "lamina.random.seed_generator"):
+        "elastic_transform's seed may be a SeedGenerator, as Keras's op takes",
     ("lamina.callbacks.tensorboard", "lamina.models.graph_view"):
         "TensorBoard draws the model's layer graph (training-loop rework owns this file)",
 }

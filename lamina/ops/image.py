@@ -15,7 +15,6 @@ from lamina.ops._image_filters import gaussian_blur, sobel_edges, ssim  # noqa: 
 from lamina.ops._image_layout import to_channels_last as _to_channels_last
 from lamina.ops._util import to_float
 from lamina.ops.dispatch import op
-from lamina.random.seed_generator import draw_key
 
 _RESIZE_METHODS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5")
 _FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
@@ -308,6 +307,8 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
         # Keras turns an int seed into the key data [seed, 0]; do the same so that equal
         # seeds give equal fields.
         seed = jnp.asarray([seed & 0xFFFFFFFF, 0], jnp.uint32)
+    from lamina.random.seed_generator import draw_key  # seeds may be SeedGenerators (Keras)
+
     warped = _elastic_warp(images, draw_key(seed), alpha, sigma, int(6 * float(sigma)) | 1,
                           order, fill_mode, fill_value)
     return undo(warped.astype(images.dtype))

@@ -94,9 +94,12 @@ class H5Store:
 def _own_method(obj, name):
     """True when `obj`'s class defines its own `name` (a user's override, as Keras calls
     it); Layer's default goes through the checked path below instead."""
+    if _is_optimizer(obj):
+        return False
+    if name in getattr(obj, "__dict__", {}):
+        return True  # set on the instance (LoRA's merged-weight hooks)
     method = getattr(type(obj), name, None)
-    return (method is not None and method is not getattr(Layer, name)
-            and not _is_optimizer(obj))
+    return method is not None and method is not getattr(Layer, name)
 
 
 def write_weights(model, target):

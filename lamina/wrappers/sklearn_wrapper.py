@@ -7,7 +7,7 @@ import numpy as np
 
 from lamina.models.cloning import clone_model
 from lamina.models.model import Model
-from lamina.saving.saving_api import compile_config, compile_from_config
+from lamina.saving.saving_api import compile_config
 from lamina.wrappers.sklearn_support import (
     BaseEstimator, ClassifierMixin, RegressorMixin, TargetReshaper, TransformerMixin,
     check_compiled, check_target_type, require_sklearn, validate_data)
@@ -61,7 +61,7 @@ class SKLBase(BaseEstimator):
             if getattr(self.model, "compiled", False) and not getattr(clone, "compiled", False):
                 # Keras's clone_model compiles the clone like the original; lamina's does
                 # not (yet), so the wrapper does it.
-                compile_from_config(clone, compile_config(self.model))
+                clone.compile_from_config(compile_config(self.model))
             return clone
         return self.model(X=X, y=y, **(self.model_kwargs or {}))
 
