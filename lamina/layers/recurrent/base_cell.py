@@ -127,6 +127,23 @@ class RecurrentCell(Layer):
 
         return step
 
+    def sequence_step(self, sequences, training=False):
+        """What the RNN scans: `(projected, step)`. The input projection of every step is
+        one (batch * steps, features) @ (features, gates * units) matmul before the loop;
+        `step(projected_t, states)` does the recurrent part only (one fused matmul over the
+        gates). sequences: (batch, steps, features)."""
+        batch, features = sequences.shape[0], sequences.shape[-1]
+        in_mask, rec_mask = self.dropout_masks(batch, features, sequences.dtype, training)
+        if in_mask is not None:  # the same mask at every step of a sample
+            sequences = sequences * in_mask[:, None, :]
+        projected = sequences @ self.kernel.value
+        bias = self._input_bias()
+        if bias is not None:
+            projected = projected + bias
+        context = self._step_context()
+        return projected, lambda projected_t, states: self._recurrent_step(
+            projected_t, states, rec_mask, context)
+
     def _step_context(self):
         """Values the recurrence reads, read once outside the scan."""
         return {"recurrent_kernel": self.recurrent_kernel.value}

@@ -7,6 +7,18 @@ from lamina.layers.recurrent.base_cell import RecurrentCell
 from lamina.layers.recurrent.cell_layer import CellLayer
 
 
+def forget_bias_one(init, units):
+    """The [i, f, c, o] bias initializer of unit_forget_bias=True: `init` everywhere but the
+    forget gate's block, which starts at 1."""
+
+    def initializer(shape, dtype=None):
+        return jnp.concatenate([jnp.asarray(init((units,), dtype=dtype)),
+                                jnp.ones((units,), dtype),
+                                jnp.asarray(init((2 * units,), dtype=dtype))])
+
+    return initializer
+
+
 class LSTMCell(RecurrentCell):
     """One step of a long short-term memory network.
 
@@ -31,16 +43,8 @@ class LSTMCell(RecurrentCell):
         return [self.units, self.units]
 
     def _bias_initializer(self):
-        if not self.unit_forget_bias:
-            return self.bias_initializer
-        init, units = self.bias_initializer, self.units
-
-        def forget_bias_one(shape, dtype=None):
-            return jnp.concatenate([jnp.asarray(init((units,), dtype=dtype)),
-                                    jnp.ones((units,), dtype),
-                                    jnp.asarray(init((2 * units,), dtype=dtype))])
-
-        return forget_bias_one
+        return forget_bias_one(self.bias_initializer, self.units) if self.unit_forget_bias \
+            else self.bias_initializer
 
     def _recurrent_step(self, projected_t, states, recurrent_mask, context):
         h, c = states[0], states[1]
