@@ -28,6 +28,7 @@ class LSTMCell(RecurrentCell):
     """
 
     gates = 4
+    fused_step = True
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  unit_forget_bias=True, dropout=0.0, recurrent_dropout=0.0, seed=None,
@@ -46,11 +47,9 @@ class LSTMCell(RecurrentCell):
         return forget_bias_one(self.bias_initializer, self.units) if self.unit_forget_bias \
             else self.bias_initializer
 
-    def _recurrent_step(self, projected_t, states, recurrent_mask, context):
-        h, c = states[0], states[1]
-        if recurrent_mask is not None:
-            h = h * recurrent_mask
-        z = projected_t + h @ context["recurrent_kernel"]
+    def _gate_step(self, z, states):
+        """The gates from z = x_t @ kernel + h @ recurrent_kernel + bias (batch, 4 * units)."""
+        c = states[1]
         z_i, z_f, z_c, z_o = jnp.split(z, 4, axis=-1)
         gate = self.recurrent_activation
         c = gate(z_f) * c + gate(z_i) * self.activation(z_c)
