@@ -288,11 +288,17 @@ class Layer(LayerDTypeMixin):
         for layer in self._flatten_layers():
             extra = [sg.state for sg in layer._tracked()[2]]
             extra += layer.__dict__.get("_captured_variables", [])
+            extra += layer._state_variables()
             for v in extra:
                 if id(v) not in seen:
                     seen.add(id(v))
                     out.append(v)
         return out
+
+    def _state_variables(self):
+        """Variables that are layer state but not weights (not saved, not in get_weights),
+        e.g. a stateful RNN's carried states; they travel with the non-trainable state."""
+        return []
 
     @property
     def trainable_variables(self):

@@ -72,6 +72,9 @@ from lamina.layers.regularization import (
 )
 from lamina.layers.recurrent import (
     GRU,
+    ConvLSTM1D,
+    ConvLSTM2D,
+    ConvLSTM3D,
     LSTM,
     RNN,
     Bidirectional,

@@ -214,10 +214,10 @@ class Trainer(Predictor):
         setup = self._training_setup
         tv, ntv, mv = state
         x, y, sw = data_adapter.unpack_x_y_sample_weight(data)
-        y_pred, _, extra, masks = setup.forward(tv, ntv, x, False)
+        y_pred, new_ntv, extra, masks = setup.forward(tv, ntv, x, False)
         total, per_output = setup.loss(x, y, y_pred, sw, extra, masks)
         new_mv = setup.update_metrics(mv, total, per_output, y, y_pred, sw, x, masks)
-        return setup.metric_logs(new_mv), (tv, ntv, new_mv)
+        return setup.metric_logs(new_mv), (tv, new_ntv, new_mv)  # e.g. stateful RNN states
 
     def predict_step(self, state, data):
         """Outputs for one batch: state is `(trainable, non_trainable)` values, data `(x,)`."""
@@ -386,8 +386,10 @@ class Trainer(Predictor):
     def _peek(self, data):
         """(x, y, sample_weight) of the first batch, to build the model and the compiled
         structures."""
-        if isinstance(data, data_adapter.ArrayData):
-            return data.x, data.y, data.sample_weight
+        if isinstance(data, data_adapter.ArrayData):  # the first batch's rows (a stateful
+            first = lambda a: None if a is None else tree.map_structure(  # noqa: E731
+                lambda v: v[:data.batch_size], a)  # RNN accepts its batch size only)
+            return first(data.x), first(data.y), first(data.sample_weight)
         if isinstance(data, data_adapter.IndexableData):
             first = data.source[0]
         else:
@@ -411,7 +413,7 @@ class Trainer(Predictor):
         check_numeric(sw, "sample_weight", what)
         setup = self._prepare(x, y, sw)
         if isinstance(data, data_adapter.ArrayData):
-            check_sparse_labels(self._compile_loss, self._outputspec(data.x), data.y, what)
+            check_sparse_labels(self._compile_loss, self._outputspec(x), data.y, what)
         else:
             setup.batch_check = lambda batch, index: check_sparse_labels(  # noqa: E731
                 self._compile_loss, self._outputspec(batch[0]), batch[1], what, index)

@@ -14,17 +14,15 @@ class SimpleRNNCell(RecurrentCell):
     """
 
     gates = 1
+    fused_step = True
 
     def __init__(self, units, activation="tanh", use_bias=True, dropout=0.0,
                  recurrent_dropout=0.0, seed=None, **kwargs):
         super().__init__(units, activation=activation, use_bias=use_bias, dropout=dropout,
                          recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
 
-    def _recurrent_step(self, projected_t, states, recurrent_mask, context):
-        h = states[0]
-        if recurrent_mask is not None:
-            h = h * recurrent_mask
-        output = self.activation(projected_t + h @ context["recurrent_kernel"])
+    def _gate_step(self, z, states):
+        output = self.activation(z)
         return output, [output]
 
 
