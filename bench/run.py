@@ -67,8 +67,10 @@ def worker_env():
     """The same environment for every worker, whatever the library."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("XLA_", "JAX_", "KERAS_", "TF_", "PYTHONPATH", "OMP_"))}
+    # The checkout that holds this runner is the lamina measured (a worktree, not whatever
+    # checkout the venv's editable install points at); Keras's venv has no lamina to shadow.
     env.update({"OMP_WAIT_POLICY": "PASSIVE", "JAX_PLATFORMS": "cpu", "KERAS_BACKEND": "jax",
-                "PYTHONUNBUFFERED": "1"})
+                "PYTHONUNBUFFERED": "1", "PYTHONPATH": os.path.dirname(HERE)})
     return env
 
 
