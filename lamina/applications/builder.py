@@ -9,7 +9,7 @@ from lamina import activations, backend, layers
 from lamina.applications.imagenet_utils import obtain_input_shape
 from lamina.core.keras_tensor import KerasTensor
 from lamina.models.functional import Functional
-from lamina.utils.file_utils import get_file
+from lamina.datasets.get_file import get_file
 from lamina.utils.source_inputs import get_source_inputs
 
 POOLINGS = (None, "avg", "max")
