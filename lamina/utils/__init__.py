@@ -14,7 +14,7 @@ from lamina.utils.image_dataset import image_dataset_from_directory
 from lamina.utils.text_dataset import text_dataset_from_directory
 from lamina.utils.timeseries_dataset import timeseries_dataset_from_array
 from lamina.utils.audio_dataset import audio_dataset_from_directory
-from lamina.utils.file_utils import get_file
+from lamina.datasets.get_file import get_file
 from lamina.backend.config import (
     disable_interactive_logging, enable_interactive_logging, is_interactive_logging_enabled)
 from lamina.backend.dtypes import standardize_dtype
