@@ -1,0 +1,3 @@
+"""lamina.visualization: drawing boxes and masks on images, image galleries."""
+
+from lamina.visualization.draw_segmentation_masks import draw_segmentation_masks
