@@ -85,3 +85,13 @@ def test_segmentation_mask_gallery_layout(tmp_path):
     three, two = _png(tmp_path / "s.png"), _png(tmp_path / "t.png")
     assert three.shape[0] == two.shape[0]  # one row per image either way
     assert three.shape[1] > two.shape[1] * 1.3  # a third column for y_pred
+
+
+def test_segmentation_mask_gallery_matches_keras(tmp_path):
+    keras = pytest.importorskip("keras")
+    masks = RNG.integers(-1, 3, (2, 16, 16, 1))
+    kwargs = dict(num_classes=3, y_true=masks, alpha=0.5, dpi=40)
+    visualization.plot_segmentation_mask_gallery(IMAGES[:2], path=tmp_path / "l.png", **kwargs)
+    keras.visualization.plot_segmentation_mask_gallery(IMAGES[:2], path=str(tmp_path / "k.png"),
+                                                       **kwargs)
+    np.testing.assert_array_equal(_png(tmp_path / "l.png"), _png(tmp_path / "k.png"))
