@@ -25,6 +25,7 @@ from lamina import (
     saving,
     tree,
     utils,
+    visualization,
     wrappers,
 )
 from lamina.backend.device import device

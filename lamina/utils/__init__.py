@@ -29,7 +29,7 @@ from lamina.core.serialization.object_registration import (
     register_keras_serializable,
 )
 from lamina.core.serialization.serialization import serialize_keras_object
-from lamina.utils import legacy
+from lamina.utils import bounding_boxes, legacy
 from lamina.utils.config_object import Config
 from lamina.utils.image_utils import array_to_img, img_to_array, load_img, save_img
 from lamina.utils.sample_weight_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
