@@ -45,13 +45,17 @@ class JaxLayer(Layer):
     optional). Args: call_fn; init_fn(rng, inputs, training) returning params, or
     (params, state) when call_fn takes `state`, called at build with ones of the input
     shape (None dims -> 1) unless `params`/`state` are given; params, state: pytrees of
-    arrays (None); seed: int for the `rng` passed in training (None: drawn)."""
+    arrays (None); seed: int for the `rng` passed in training (None: drawn);
+    native_serialization_platforms: kept in the config only (Keras uses it for jax2tf
+    under TensorFlow; on JAX, as here, calls do not depend on it)."""
 
     _untracked = frozenset({"call_fn", "init_fn", "params", "state", "call_fn_arguments",
                             "init_fn_arguments"})
 
-    def __init__(self, call_fn, init_fn=None, params=None, state=None, seed=None, **kwargs):
+    def __init__(self, call_fn, init_fn=None, params=None, state=None, seed=None,
+                 native_serialization_platforms=None, **kwargs):
         super().__init__(**kwargs)
+        self.native_serialization_platforms = native_serialization_platforms
         self.call_fn = call_fn
         self.init_fn = init_fn
         self.call_fn_arguments = _argument_names(call_fn, "call_fn", _CALL_ARGUMENTS)
@@ -156,7 +160,8 @@ class JaxLayer(Layer):
         config = super().get_config()
         config.update({"call_fn": serialize_keras_object(self.call_fn),
                        "init_fn": serialize_keras_object(self.init_fn),
-                       "seed": self._seed})
+                       "seed": self._seed,
+                       "native_serialization_platforms": self.native_serialization_platforms})
         return config
 
     @classmethod
