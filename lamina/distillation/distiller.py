@@ -196,15 +196,16 @@ class Distiller(Model):
 
     def get_config(self):
         from lamina.saving import serialize_keras_object
-        return {
-            "name": self.name,
+        config = super().get_config()
+        config.update({
             "teacher": serialize_keras_object(self.teacher),
             "student": serialize_keras_object(self.student),
             "distillation_losses": [serialize_keras_object(l)
                                     for l in self.distillation_losses],
             "distillation_loss_weights": self.distillation_loss_weights,
             "student_loss_weight": self.student_loss_weight,
-        }
+        })
+        return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):

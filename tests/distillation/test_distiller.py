@@ -88,3 +88,20 @@ def test_bad_arguments_raise():
         lamina.distillation.FeatureDistillation(loss="nope")
     with pytest.raises(ValueError, match="at least one non-`None`"):
         lamina.distillation.FeatureDistillation(loss=None)
+
+
+def test_config_round_trip():
+    distiller = lamina.distillation.Distiller(
+        _pair(lamina, "teacher"), _pair(lamina, "student"),
+        [lamina.distillation.LogitsDistillation(temperature=4.0),
+         lamina.distillation.FeatureDistillation(teacher_layer_name="teacher_hidden",
+                                                 student_layer_name="student_hidden")],
+        distillation_loss_weights=[1.0, 0.25], student_loss_weight=0.2)
+    restored = lamina.distillation.Distiller.from_config(distiller.get_config())
+    assert restored.student_loss_weight == 0.2
+    assert restored.distillation_loss_weights == [1.0, 0.25]
+    assert restored.distillation_losses[0].temperature == 4.0
+    assert restored.distillation_losses[1].student_layer_name == "student_hidden"
+    assert restored.teacher.trainable is False
+    x = np.ones((2, 6), "float32")
+    assert restored.predict(x, verbose=0).shape == (2, 3)

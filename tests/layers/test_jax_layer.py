@@ -108,3 +108,15 @@ def test_flax_layer_batchnorm_parity():
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(ours.predict(x, verbose=0), ref.predict(x, verbose=0),
                                rtol=1e-5, atol=1e-6)
+
+
+@lamina.saving.register_keras_serializable(package="test_jax_layer")
+def _double(inputs):
+    return inputs * 2.0
+
+
+def test_config_round_trip_through_a_model():
+    model = lamina.Sequential([lamina.Input((2,)), lamina.layers.JaxLayer(_double, seed=5)])
+    restored = lamina.models.model_from_json(model.to_json())
+    assert restored.layers[0].get_config()["seed"] == 5
+    np.testing.assert_allclose(restored(np.ones((1, 2), "float32")), [[2.0, 2.0]])
