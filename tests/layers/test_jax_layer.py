@@ -120,3 +120,21 @@ def test_config_round_trip_through_a_model():
     restored = lamina.models.model_from_json(model.to_json())
     assert restored.layers[0].get_config()["seed"] == 5
     np.testing.assert_allclose(restored(np.ones((1, 2), "float32")), [[2.0, 2.0]])
+
+
+def test_rng_advances_each_training_step_in_fit():
+    def call_fn(params, rng, inputs, training):
+        y = inputs @ params["w"]
+        return y * jax.random.bernoulli(rng, 0.5, y.shape) * 2.0 if training else y
+
+    def init_fn(rng, inputs, training):
+        return {"w": jax.random.normal(rng, (inputs.shape[-1], 2))}
+
+    layer = lamina.layers.JaxLayer(call_fn, init_fn=init_fn, seed=1)
+    inputs = lamina.Input((3,))
+    model = lamina.Model(inputs, layer(inputs))
+    model.compile("sgd", "mse")
+    rs = np.random.RandomState(0)
+    model.fit(rs.randn(16, 3).astype("float32"), rs.randn(16, 2).astype("float32"),
+              epochs=2, batch_size=4, verbose=0)
+    np.testing.assert_array_equal(layer.seed_generator.state.numpy(), [1, 8])  # 8 steps
