@@ -8,6 +8,7 @@ outputs of named intermediate layers.
 import jax.numpy as jnp
 
 from lamina import losses, tree
+from lamina.core.serialization.serialization import serialize_keras_object
 from lamina.ops import nn as nn_ops
 
 
@@ -139,7 +140,7 @@ class LogitsDistillation(DistillationLoss):
         return _sum_of_losses(apply, self.loss, teacher, student)
 
     def get_config(self):
-        return {"temperature": self.temperature, "loss": losses.serialize(self.loss)}
+        return {"temperature": self.temperature, "loss": serialize_keras_object(self.loss)}
 
     @classmethod
     def from_config(cls, config):
