@@ -138,3 +138,11 @@ def test_rng_advances_each_training_step_in_fit():
     model.fit(rs.randn(16, 3).astype("float32"), rs.randn(16, 2).astype("float32"),
               epochs=2, batch_size=4, verbose=0)
     np.testing.assert_array_equal(layer.seed_generator.state.numpy(), [1, 8])  # 8 steps
+
+
+def test_flax_layer_without_flax_names_it(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "flax.linen", None)  # import now fails
+    with pytest.raises(ImportError, match="FlaxLayer needs the `flax` package"):
+        lamina.layers.FlaxLayer(object())
