@@ -8,6 +8,7 @@ from lamina import (
     config,
     constraints,
     datasets,
+    distillation,
     dtype_policies,
     export,
     initializers,

@@ -7,6 +7,7 @@ from lamina.layers.embedding import Embedding
 from lamina.layers.einsum_dense import EinsumDense
 from lamina.layers.masking import Masking
 from lamina.layers.input_layer import Input, InputLayer
+from lamina.layers.jax_layer import FlaxLayer, JaxLayer
 from lamina.layers.multi_head_attention import MultiHeadAttention
 from lamina.layers.grouped_query_attention import GroupedQueryAttention
 from lamina.layers.merging import (

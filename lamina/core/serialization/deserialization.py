@@ -32,9 +32,10 @@ _FAMILIES = {
     "schedules": ("lamina.optimizers.schedules",),
     "activations": ("lamina.activations",),
     "ops": ("lamina.ops",),
+    "distillation": ("lamina.distillation",),
 }
 _SEARCH_ORDER = ("layers", "models", "initializers", "regularizers", "constraints", "losses",
-                 "metrics", "optimizers", "schedules", "activations")
+                 "metrics", "optimizers", "schedules", "activations", "distillation")
 _DTYPE_POLICIES = ("DTypePolicy", "FloatDTypePolicy")
 
 
