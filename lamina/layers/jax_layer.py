@@ -46,8 +46,8 @@ class JaxLayer(Layer):
     (params, state) when call_fn takes `state`, called at build with ones of the input
     shape (None dims -> 1) unless `params`/`state` are given; params, state: pytrees of
     arrays (None); seed: int for the `rng` passed in training (None: drawn);
-    native_serialization_platforms: kept in the config only (Keras uses it for jax2tf
-    under TensorFlow; on JAX, as here, calls do not depend on it)."""
+    native_serialization_platforms: must stay None (Keras uses it for the layer's own jax2tf
+    serialization under TensorFlow; lamina exports whole models, see `model.export`)."""
 
     _untracked = frozenset({"call_fn", "init_fn", "params", "state", "call_fn_arguments",
                             "init_fn_arguments"})
@@ -55,6 +55,12 @@ class JaxLayer(Layer):
     def __init__(self, call_fn, init_fn=None, params=None, state=None, seed=None,
                  native_serialization_platforms=None, **kwargs):
         super().__init__(**kwargs)
+        if native_serialization_platforms is not None:
+            raise ValueError(
+                f"JaxLayer '{self.name}': native_serialization_platforms is not supported by "
+                "lamina (it selects platforms for Keras's per-layer jax2tf serialization; "
+                f"lamina exports whole models with model.export). Received: "
+                f"{native_serialization_platforms!r}")
         self.native_serialization_platforms = native_serialization_platforms
         self.call_fn = call_fn
         self.init_fn = init_fn

@@ -146,3 +146,10 @@ def test_flax_layer_without_flax_names_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "flax.linen", None)  # import now fails
     with pytest.raises(ImportError, match="FlaxLayer needs the `flax` package"):
         lamina.layers.FlaxLayer(object())
+
+
+def test_native_serialization_platforms_is_refused_clearly():
+    with pytest.raises(ValueError, match=r"JaxLayer 'j'.*native_serialization_platforms.*"
+                                         r"\('cpu',\)"):
+        lamina.layers.JaxLayer(lambda inputs: inputs, native_serialization_platforms=("cpu",),
+                               name="j")
