@@ -64,3 +64,29 @@ def test_stateless_call_takes_keras_keyword_names():
         inputs=np.ones((1, 3), "float32"))
     np.testing.assert_allclose(np.asarray(out), [[6.0, 6.0]])
     assert new_non_trainable == []
+
+
+def _bound(cls, *args):
+    """The arguments `cls(*args)` binds, by parameter name (defaults applied)."""
+    import inspect
+    bound = inspect.signature(cls.__init__).bind(None, *args)
+    bound.apply_defaults()
+    return {k: v for k, v in bound.arguments.items() if k not in ("self", "kwargs")}
+
+
+@pytest.mark.parametrize("name, args", [
+    ("Conv2D", (4, 3, 2, "same", "channels_last", 1, 2, "relu")),
+    ("Conv3D", (4, 3, 1, "valid", None, 2, 1, None, False)),
+    ("Conv2DTranspose", (4, 3, 2, "same", 1, None, 1, "relu")),
+    ("Conv3DTranspose", (4, 3, 2, "same", None, 1, 1, "relu")),
+    ("DepthwiseConv2D", (3, 1, "same", 2, None, 1, "relu")),
+    ("SeparableConv2D", (4, 3, 1, "same", None, 1, 2, "relu")),
+])
+def test_conv_positional_calls_bind_as_in_keras(name, args):
+    assert _bound(getattr(lamina.layers, name), *args) == \
+        _bound(getattr(keras.layers, name), *args)
+    ours = getattr(lamina.layers, name)(*args).get_config()
+    theirs = getattr(keras.layers, name)(*args).get_config()
+    for key in ("strides", "padding", "dilation_rate", "kernel_size"):
+        assert tuple(np.atleast_1d(ours[key])) == tuple(np.atleast_1d(theirs[key])), key
+    assert lamina.layers.Conv2D(2, 3).strides == keras.layers.Conv2D(2, 3).strides == (1, 1)
