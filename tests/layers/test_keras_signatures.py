@@ -90,3 +90,30 @@ def test_conv_positional_calls_bind_as_in_keras(name, args):
     for key in ("strides", "padding", "dilation_rate", "kernel_size"):
         assert tuple(np.atleast_1d(ours[key])) == tuple(np.atleast_1d(theirs[key])), key
     assert lamina.layers.Conv2D(2, 3).strides == keras.layers.Conv2D(2, 3).strides == (1, 1)
+
+
+@pytest.mark.parametrize("name, args", [
+    ("BatchNormalization", (1, 0.9, 1e-2, False, True, "zeros", "ones", "zeros", "ones",
+                            None, None, None, None, False, None, 0.99, False)),
+    ("LayerNormalization", (-1, 1e-2, False, True, "zeros", "ones")),
+    ("EinsumDense", ("ab,bc->ac", 3, "relu", "c", "ones", "zeros", None, None, None, None)),
+    ("RandomCrop", (4, 5, 3, None, "crop")),
+])
+def test_normalization_einsum_crop_positional_calls_bind_as_in_keras(name, args):
+    assert _bound(getattr(lamina.layers, name), *args) == \
+        _bound(getattr(keras.layers, name), *args)
+    ours = getattr(lamina.layers, name)(*args).get_config()
+    theirs = getattr(keras.layers, name)(*args).get_config()
+    for key in ("name", "axis", "epsilon", "center", "seed", "bias_axes", "renorm",
+                "renorm_momentum", "renorm_clipping"):
+        assert ours.get(key) == theirs.get(key), key
+
+
+def test_unhonoured_renorm_and_keyword_only_options():
+    for option, value in (("renorm", True), ("renorm_clipping", {"rmax": 2.0}),
+                          ("renorm_momentum", 0.5)):
+        with pytest.raises(ValueError, match=f"BatchNormalization 'bn': {option}="):
+            lamina.layers.BatchNormalization(name="bn", **{option: value})
+    assert lamina.layers.LayerNormalization(rms_scaling=True).rms_scaling is True
+    layer = lamina.layers.EinsumDense("ab,bc->ac", 3, activity_regularizer="l2")
+    assert layer.activity_regularizer is not None
