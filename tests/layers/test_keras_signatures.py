@@ -117,3 +117,22 @@ def test_unhonoured_renorm_and_keyword_only_options():
     assert lamina.layers.LayerNormalization(rms_scaling=True).rms_scaling is True
     layer = lamina.layers.EinsumDense("ab,bc->ac", 3, activity_regularizer="l2")
     assert layer.activity_regularizer is not None
+
+
+@pytest.mark.parametrize("name", ["SimpleRNN", "LSTM", "GRU", "SimpleRNNCell", "LSTMCell",
+                                  "GRUCell"])
+def test_recurrent_positional_calls_bind_as_in_keras(name):
+    import inspect
+    n_params = len(inspect.signature(getattr(keras.layers, name).__init__).parameters) - 2
+    # Distinct (not necessarily valid) values, so a shifted binding shows.
+    args = tuple(f"v{i}" for i in range(n_params - 1))
+    assert _bound(getattr(lamina.layers, name), 3, *args) == \
+        _bound(getattr(keras.layers, name), 3, *args)
+    real = (3, "relu", "sigmoid", False) if "Simple" not in name else (3, "relu", False)
+    ours = getattr(lamina.layers, name)(*real).get_config()
+    theirs = getattr(keras.layers, name)(*real).get_config()
+    for key in ("units", "activation", "recurrent_activation", "use_bias"):
+        assert ours.get(key) == theirs.get(key), key
+    if "Cell" not in name:
+        layer = getattr(lamina.layers, name)(3, return_sequences=True, zero_output_for_mask=True)
+        assert layer.return_sequences and layer.zero_output_for_mask
