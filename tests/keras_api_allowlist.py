@@ -55,9 +55,5 @@ PENDING_SIGNATURES = (
     "keras.models.clone_model",
     "keras.random.SeedGenerator",
     "keras.saving.deserialize_keras_object",
-    "keras.saving.load_weights",
-    "keras.saving.save_weights",
     "keras.utils.Progbar",
-    "keras.utils.model_to_dot",
-    "keras.utils.plot_model",
 )
