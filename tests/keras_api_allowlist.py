@@ -51,9 +51,7 @@ PENDING_SIGNATURES = (
     "keras.KerasTensor",
     "keras.StatelessScope",
     "keras.Variable",
-    "keras.callbacks.ProgbarLogger",
     "keras.models.clone_model",
     "keras.random.SeedGenerator",
     "keras.saving.deserialize_keras_object",
-    "keras.utils.Progbar",
 )
