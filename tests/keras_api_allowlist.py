@@ -46,12 +46,9 @@ IN_SCOPE_OVERRIDES = (
 SIGNATURE_DIFFERENCES = {}
 
 PENDING_SIGNATURES = (
-    "keras.name_scope",
     "keras.utils.deserialize_keras_object",
     "keras.KerasTensor",
     "keras.StatelessScope",
     "keras.Variable",
-    "keras.models.clone_model",
-    "keras.random.SeedGenerator",
     "keras.saving.deserialize_keras_object",
 )
