@@ -49,6 +49,5 @@ PENDING_SIGNATURES = (
     "keras.utils.deserialize_keras_object",
     "keras.KerasTensor",
     "keras.StatelessScope",
-    "keras.Variable",
     "keras.saving.deserialize_keras_object",
 )
