@@ -47,7 +47,5 @@ SIGNATURE_DIFFERENCES = {}
 
 PENDING_SIGNATURES = (
     "keras.utils.deserialize_keras_object",
-    "keras.KerasTensor",
-    "keras.StatelessScope",
     "keras.saving.deserialize_keras_object",
 )
