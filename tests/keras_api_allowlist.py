@@ -46,6 +46,4 @@ IN_SCOPE_OVERRIDES = (
 SIGNATURE_DIFFERENCES = {}
 
 PENDING_SIGNATURES = (
-    "keras.utils.deserialize_keras_object",
-    "keras.saving.deserialize_keras_object",
 )
