@@ -11,7 +11,7 @@ class ProgbarLogger(Callback):
     # The bar only needs the latest logs now and then, not every batch's.
     _sparse_batch_hooks_ok = True
 
-    def __init__(self, count_mode="steps"):
+    def __init__(self):
         super().__init__()
         self.verbose = 1
         self.epochs = 1
@@ -32,7 +32,8 @@ class ProgbarLogger(Callback):
         return self.verbose == 1 and _is_interactive()
 
     def _new_bar(self, target):
-        self.progbar = Progbar(target, verbose=self.verbose)
+        # The logs are already running averages: show them as given.
+        self.progbar = Progbar(target, verbose=self.verbose, stateless_metrics=())
 
     def on_train_begin(self, logs=None):
         self._in_fit = True

@@ -32,7 +32,11 @@ def _scopes():
 class name_scope:
     """Prefix the paths of variables created inside the block with `name`."""
 
-    def __init__(self, name):
+    def __init__(self, name, **kwargs):
+        # Keras's caller / deduplicate / override_parent options are not implemented.
+        if kwargs:
+            raise TypeError(f"name_scope('{name}'): keyword argument(s) {sorted(kwargs)} are "
+                            "not supported by lamina; only `name` is.")
         self.name = name
 
     def __enter__(self):

@@ -26,6 +26,12 @@ def normalize_tuple(value, n, name, layer):
     return value
 
 
+def init_arguments(local_vars):
+    """An __init__'s arguments, read from its `locals()`, with **kwargs merged in."""
+    args = {k: v for k, v in local_vars.items() if k not in ("self", "kwargs", "__class__")}
+    return {**args, **local_vars["kwargs"]}
+
+
 def same_padding(in_sizes, window, strides, dilation):
     """(low, high) pairs of "same" padding, the extra on the high side (as TensorFlow)."""
     dilated = [(k - 1) * d + 1 for k, d in zip(window, dilation)]
@@ -199,8 +205,26 @@ class Conv2D(BaseConv):
 
     rank = 2
 
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
+                 data_format=None, dilation_rate=(1, 1), groups=1, activation=None,
+                 use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        # Keras's defaults here are tuples; the parameters are those of the base class.
+        super().__init__(**init_arguments(locals()))
+
 
 class Conv3D(BaseConv):
     """3D convolution over (batch, depth, height, width, channels)."""
 
     rank = 3
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
+                 data_format=None, dilation_rate=(1, 1, 1), groups=1, activation=None,
+                 use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        # Keras's defaults here are tuples; the parameters are those of the base class.
+        super().__init__(**init_arguments(locals()))

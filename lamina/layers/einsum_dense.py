@@ -151,9 +151,11 @@ class EinsumDense(LoraMixin, Layer):
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, lora_rank=None, lora_alpha=None,
                  gptq_unpacked_column_size=None, quantization_config=None, **kwargs):
+        # Keras takes activity_regularizer by keyword only (through **kwargs).
+        activity_regularizer = kwargs.pop("activity_regularizer", None)
         super().__init__(**kwargs)
         if gptq_unpacked_column_size:
             raise ValueError(f"EinsumDense '{self.name}': GPTQ is not supported by lamina.")

@@ -186,8 +186,22 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     return model
 
 
-def save_weights(model, filepath, overwrite=True):
-    """Write the model's (and its optimizer's) variables to a `.weights.h5` file."""
+def _refuse_options(function, kwargs, max_shard_size=None):
+    """Keras options lamina does not honour: a clear error instead of ignoring them."""
+    if max_shard_size is not None:
+        raise ValueError(f"{function}: max_shard_size={max_shard_size!r} is not supported by "
+                         "lamina (sharded weights files); expected max_shard_size=None.")
+    if kwargs:
+        raise TypeError(f"{function}() got unsupported keyword argument(s) "
+                        f"{sorted(kwargs)}; lamina reads and writes .weights.h5 files only.")
+
+
+def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs):
+    """Write the model's (and its optimizer's) variables to a `.weights.h5` file.
+
+    max_shard_size (Keras's sharded `.weights.json` format) is not supported: None only.
+    """
+    _refuse_options("save_weights", kwargs, max_shard_size=max_shard_size)
     _check_keras_path(filepath, ".weights.h5", "save weights")
     if not isinstance(filepath, (str, os.PathLike)):
         return write_weights(model, filepath)
@@ -199,8 +213,9 @@ def save_weights(model, filepath, overwrite=True):
         write_weights(model, f)
 
 
-def load_weights(model, filepath, skip_mismatch=False):
+def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     """Load variables from a `.weights.h5` file or a `.keras` archive into `model`."""
+    _refuse_options("load_weights", kwargs)
     where = archive.describe(filepath)
     head = archive.sniff(filepath)
     if isinstance(filepath, (str, os.PathLike)) and not os.path.isfile(filepath):

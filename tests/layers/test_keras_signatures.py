@@ -64,3 +64,75 @@ def test_stateless_call_takes_keras_keyword_names():
         inputs=np.ones((1, 3), "float32"))
     np.testing.assert_allclose(np.asarray(out), [[6.0, 6.0]])
     assert new_non_trainable == []
+
+
+def _bound(cls, *args):
+    """The arguments `cls(*args)` binds, by parameter name (defaults applied)."""
+    import inspect
+    bound = inspect.signature(cls.__init__).bind(None, *args)
+    bound.apply_defaults()
+    return {k: v for k, v in bound.arguments.items() if k not in ("self", "kwargs")}
+
+
+@pytest.mark.parametrize("name, args", [
+    ("Conv2D", (4, 3, 2, "same", "channels_last", 1, 2, "relu")),
+    ("Conv3D", (4, 3, 1, "valid", None, 2, 1, None, False)),
+    ("Conv2DTranspose", (4, 3, 2, "same", 1, None, 1, "relu")),
+    ("Conv3DTranspose", (4, 3, 2, "same", None, 1, 1, "relu")),
+    ("DepthwiseConv2D", (3, 1, "same", 2, None, 1, "relu")),
+    ("SeparableConv2D", (4, 3, 1, "same", None, 1, 2, "relu")),
+])
+def test_conv_positional_calls_bind_as_in_keras(name, args):
+    assert _bound(getattr(lamina.layers, name), *args) == \
+        _bound(getattr(keras.layers, name), *args)
+    ours = getattr(lamina.layers, name)(*args).get_config()
+    theirs = getattr(keras.layers, name)(*args).get_config()
+    for key in ("strides", "padding", "dilation_rate", "kernel_size"):
+        assert tuple(np.atleast_1d(ours[key])) == tuple(np.atleast_1d(theirs[key])), key
+    assert lamina.layers.Conv2D(2, 3).strides == keras.layers.Conv2D(2, 3).strides == (1, 1)
+
+
+@pytest.mark.parametrize("name, args", [
+    ("BatchNormalization", (1, 0.9, 1e-2, False, True, "zeros", "ones", "zeros", "ones",
+                            None, None, None, None, False, None, 0.99, False)),
+    ("LayerNormalization", (-1, 1e-2, False, True, "zeros", "ones")),
+    ("EinsumDense", ("ab,bc->ac", 3, "relu", "c", "ones", "zeros", None, None, None, None)),
+    ("RandomCrop", (4, 5, 3, None, "crop")),
+])
+def test_normalization_einsum_crop_positional_calls_bind_as_in_keras(name, args):
+    assert _bound(getattr(lamina.layers, name), *args) == \
+        _bound(getattr(keras.layers, name), *args)
+    ours = getattr(lamina.layers, name)(*args).get_config()
+    theirs = getattr(keras.layers, name)(*args).get_config()
+    for key in ("name", "axis", "epsilon", "center", "seed", "bias_axes", "renorm",
+                "renorm_momentum", "renorm_clipping"):
+        assert ours.get(key) == theirs.get(key), key
+
+
+def test_unhonoured_renorm_and_keyword_only_options():
+    for option, value in (("renorm", True), ("renorm_clipping", {"rmax": 2.0}),
+                          ("renorm_momentum", 0.5)):
+        with pytest.raises(ValueError, match=f"BatchNormalization 'bn': {option}="):
+            lamina.layers.BatchNormalization(name="bn", **{option: value})
+    assert lamina.layers.LayerNormalization(rms_scaling=True).rms_scaling is True
+    layer = lamina.layers.EinsumDense("ab,bc->ac", 3, activity_regularizer="l2")
+    assert layer.activity_regularizer is not None
+
+
+@pytest.mark.parametrize("name", ["SimpleRNN", "LSTM", "GRU", "SimpleRNNCell", "LSTMCell",
+                                  "GRUCell"])
+def test_recurrent_positional_calls_bind_as_in_keras(name):
+    import inspect
+    n_params = len(inspect.signature(getattr(keras.layers, name).__init__).parameters) - 2
+    # Distinct (not necessarily valid) values, so a shifted binding shows.
+    args = tuple(f"v{i}" for i in range(n_params - 1))
+    assert _bound(getattr(lamina.layers, name), 3, *args) == \
+        _bound(getattr(keras.layers, name), 3, *args)
+    real = (3, "relu", "sigmoid", False) if "Simple" not in name else (3, "relu", False)
+    ours = getattr(lamina.layers, name)(*real).get_config()
+    theirs = getattr(keras.layers, name)(*real).get_config()
+    for key in ("units", "activation", "recurrent_activation", "use_bias"):
+        assert ours.get(key) == theirs.get(key), key
+    if "Cell" not in name:
+        layer = getattr(lamina.layers, name)(3, return_sequences=True, zero_output_for_mask=True)
+        assert layer.return_sequences and layer.zero_output_for_mask

@@ -1,6 +1,8 @@
 """What SimpleRNNCell, LSTMCell and GRUCell share: weight options, dropout masks, and the
 step function that the RNN's scan runs (weights and dropout masks fixed outside it)."""
 
+import inspect
+
 import jax.numpy as jnp
 
 from lamina import activations, constraints, initializers, regularizers
@@ -16,6 +18,14 @@ _OPTIONS = {
     "kernel_constraint": constraints.get, "recurrent_constraint": constraints.get,
     "bias_constraint": constraints.get,
 }
+
+
+def recurrent_cell_arguments(local_vars):
+    """RecurrentCell's __init__ arguments read from a subclass __init__'s `locals()`
+    (its own extra arguments left out), with its **kwargs merged in."""
+    names = inspect.signature(RecurrentCell.__init__).parameters
+    args = {k: v for k, v in local_vars.items() if k in names and k not in ("self", "kwargs")}
+    return {**args, **local_vars["kwargs"]}
 
 
 class RecurrentCell(Layer):

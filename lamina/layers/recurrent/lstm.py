@@ -3,7 +3,7 @@
 import jax.numpy as jnp
 
 from lamina import activations
-from lamina.layers.recurrent.base_cell import RecurrentCell
+from lamina.layers.recurrent.base_cell import RecurrentCell, recurrent_cell_arguments
 from lamina.layers.recurrent.cell_layer import CellLayer
 
 
@@ -31,11 +31,13 @@ class LSTMCell(RecurrentCell):
     fused_step = True
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
-                 unit_forget_bias=True, dropout=0.0, recurrent_dropout=0.0, seed=None,
-                 **kwargs):
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", unit_forget_bias=True, kernel_regularizer=None,
+                 recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, dropout=0.0,
+                 recurrent_dropout=0.0, seed=None, **kwargs):
         kwargs.pop("implementation", None)
-        super().__init__(units, activation=activation, use_bias=use_bias, dropout=dropout,
-                         recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
+        super().__init__(**recurrent_cell_arguments(locals()))
         self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = unit_forget_bias
 
@@ -71,4 +73,10 @@ class LSTM(CellLayer):
 
     cell_class = LSTMCell
     cell_attributes = CellLayer.cell_attributes + ("recurrent_activation", "unit_forget_bias")
-    positional = ("activation", "recurrent_activation", "use_bias")
+    positional = ("activation", "recurrent_activation", "use_bias", "kernel_initializer",
+                  "recurrent_initializer", "bias_initializer", "unit_forget_bias",
+                  "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+                  "activity_regularizer", "kernel_constraint", "recurrent_constraint",
+                  "bias_constraint", "dropout", "recurrent_dropout", "seed",
+                  "return_sequences", "return_state", "go_backwards", "stateful", "unroll",
+                  "use_cudnn")

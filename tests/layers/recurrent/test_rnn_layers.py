@@ -137,8 +137,11 @@ def test_config_round_trip():
 def test_keras_positional_arguments():
     lstm = layers.LSTM(3, "relu", "hard_sigmoid", False)
     assert lstm.cell.use_bias is False and lstm.activation.__name__ == "relu"
+    # Every parameter binds positionally as in Keras; one more than Keras takes is refused.
+    rnn = layers.SimpleRNN(3, "tanh", True, "ones")
+    assert rnn.get_config()["kernel_initializer"]["class_name"] == "Ones"
     with pytest.raises(TypeError, match="positional"):
-        layers.SimpleRNN(3, "tanh", True, "glorot_uniform")
+        layers.SimpleRNN(3, *([None] * 21))
 
 
 def test_bad_inputs_and_arguments():
