@@ -286,3 +286,13 @@ def test_every_module_imports_alone():
         assert proc.returncode == 0, err
         failures += [line for line in out.splitlines() if line.startswith("FAILED")]
     assert not failures, "modules that fail to import alone:\n" + "\n".join(failures)
+
+
+def test_importing_lamina_starts_no_jax_backend():
+    # jax.distributed.initialize must come before the backend starts; a JAX array made at
+    # import time (a module constant) would start it.
+    code = ("from jax._src import xla_bridge\nimport lamina\n"
+            "print(bool(xla_bridge._backends))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout.strip()
+    assert out == "False"

@@ -2,6 +2,7 @@
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from lamina.ops import _util
 from lamina.ops._image_layout import to_channels_last
@@ -47,7 +48,9 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     return undo(depthwise(images.astype(dtype), kernel, "SAME"))
 
 
-_SOBEL_X = jnp.asarray([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+# NumPy, not jnp: a JAX array made at import would start the XLA backend, which must wait
+# for jax.distributed.initialize in multi-process programs.
+_SOBEL_X = np.asarray([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]], np.float32)
 
 
 @op

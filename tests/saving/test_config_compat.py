@@ -14,6 +14,8 @@ keras = pytest.importorskip("keras")
 # Constructor arguments for classes that need some (else the defaults are used).
 ARGS = {
     "Dense": ((3,), {"activation": "relu", "kernel_regularizer": "l2"}),
+    "MaxNumBoundingBoxes": ((5,), {}),
+    "RandomHue": ((0.2,), {"seed": 1}), "RandomSaturation": (((0.2, 0.6),), {"seed": 1}),
     "Activation": (("tanh",), {}),
     "Dropout": ((0.3,), {"seed": 4}), "GaussianDropout": ((0.3,), {}),
     "GaussianNoise": ((0.1,), {}), "SpatialDropout1D": ((0.2,), {}),
@@ -92,7 +94,9 @@ WRAPPED = {
     "SpectralNormalization": lambda L: ((L.Dense(2),), {"power_iterations": 2}),
 }
 SKIP = {"Layer", "InputSpec", "Lambda", "Loss", "Metric", "MeanMetricWrapper", "Optimizer",
-        "LearningRateSchedule", "Initializer", "Regularizer", "Constraint"}
+        "LearningRateSchedule", "Initializer", "Regularizer", "Constraint",
+        # configs holding Python callables / Flax modules: tests/layers/test_jax_layer.py
+        "JaxLayer", "FlaxLayer"}
 FAMILIES = {"layers": keras.layers, "losses": keras.losses, "metrics": keras.metrics,
             "optimizers": keras.optimizers, "schedules": keras.optimizers.schedules,
             "initializers": keras.initializers, "regularizers": keras.regularizers,

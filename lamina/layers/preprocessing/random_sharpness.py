@@ -2,12 +2,14 @@
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from lamina.layers.preprocessing.color_args import sorted_value_range, unit_factor
 from lamina.layers.preprocessing.image_layer import RandomImageLayer
 
 # Keras's 3x3 smoothing kernel: 5/13 at the centre, 1/13 around it.
-_SMOOTH = jnp.array([[1.0, 1.0, 1.0], [1.0, 5.0, 1.0], [1.0, 1.0, 1.0]]) / 13.0
+# (NumPy: a JAX array at import would start the backend before jax.distributed.initialize.)
+_SMOOTH = np.array([[1.0, 1.0, 1.0], [1.0, 5.0, 1.0], [1.0, 1.0, 1.0]], np.float32) / 13.0
 
 
 class RandomSharpness(RandomImageLayer):
