@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DATA ?= ../shared/data
 
-.PHONY: setup demo test test-fast bench bench-quick clean
+.PHONY: setup demo test test-fast bench bench-quick docs clean
 
 setup: $(VENV)/.installed
 	@command -v dot >/dev/null || { echo "installing graphviz (dot) for plot_model"; \
@@ -16,7 +16,7 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,plot]'
+	$(PY) -m pip install -q -e '.[test,plot,docs]'
 	@touch $@
 
 demo: setup
@@ -36,5 +36,9 @@ bench: setup
 bench-quick: setup
 	$(PY) bench/run.py --quick
 
+# The documentation site, into site/ (strict: any warning fails the build).
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) build *.egg-info examples/out
+	rm -rf $(VENV) build *.egg-info examples/out site

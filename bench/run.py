@@ -59,7 +59,34 @@ for _name, _key in (("ResNet50", "resnet50"), ("MobileNetV2", "mobilenetv2")):
         ("W7", f"{_key}_finetune_samples_per_s", f"W7 {_name} 224x224 fine-tuning epoch "
          "(batch 16)", "samples/s", "keras", "ge", 1.2),
     ]
-WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"]
+ROWS += [
+    ("W8", "lstm_fit_samples_per_s", "W8 Embedding + LSTM(64) text classifier fit, length 100",
+     "samples/s", "keras", "ge", 1.3),
+    ("W8", "gru_fit_samples_per_s", "W8 Embedding + GRU(64) text classifier fit, length 100",
+     "samples/s", "keras", "ge", 1.3),
+    ("W8", "bilstm_fit_samples_per_s", "W8 Embedding + Bidirectional(LSTM(32)) fit, length 100",
+     "samples/s", "keras", "ge", 1.3),
+    ("W9", "fit_samples_per_s", "W9 transformer encoder block classifier fit, length 64",
+     "samples/s", "keras", "ge", 1.3),
+    ("W10", "fit_samples_per_s", "W10 BatchNorm residual convnet fit, 32x32x3", "samples/s",
+     "keras", "ge", 1.3),
+    ("W11", "generator_fit_samples_per_s", "W11 W1 MLP fit from a Python generator",
+     "samples/s", "keras", "ge", 1.3),
+    ("W11", "pydataset_fit_samples_per_s", "W11 W1 MLP fit from a PyDataset", "samples/s",
+     "keras", "ge", 1.3),
+    ("W11", "pydataset_workers_fit_samples_per_s",
+     "W11 W1 MLP fit from a PyDataset, workers=2 (threads)", "samples/s", "keras", "ge", 1.3),
+    ("W12", "first_epoch_s", "W12 40-layer MLP build + compile + first epoch (fresh process)",
+     "s", "keras", "le", 0.7),
+    ("M1", "peak_rss_mb", "M1 peak resident memory, W1 fit (fresh process)", "MiB", "keras",
+     "le", 0.9),
+    ("M2", "peak_rss_mb", "M2 peak resident memory, W2 fit (fresh process)", "MiB", "keras",
+     "le", 0.9),
+    ("M3", "peak_rss_mb", "M3 peak resident memory, W3 fit (fresh process)", "MiB", "keras",
+     "le", 0.9),
+]
+WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "W10", "W11", "W12",
+             "M1", "M2", "M3"]
 
 
 # -- environments ------------------------------------------------------------------------

@@ -28,6 +28,10 @@ def main():
 
     result = {"lib": args.lib, "workload": args.workload, "figures": {}, "extra": {},
               "skip": None, "error": None}
+    if args.lib in ("lamina", "scan"):
+        # The lamina of the working tree this runner belongs to, whatever the interpreter
+        # has installed (a worktree measured with another checkout's venv).
+        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     try:
         t0, c0 = time.perf_counter(), time.process_time()
         module = importlib.import_module({"lamina": "lamina", "keras": "keras",

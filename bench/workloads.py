@@ -22,6 +22,10 @@ Figures (units in the name):
   predict10k_float_samples_per_s / predict10k_int8_samples_per_s
                           10,000 samples / median wall time of `model.predict(x)` on the
                           MNIST MLP before and after `model.quantize("int8")`.
+  lstm_/gru_/bilstm_fit_samples_per_s, generator_/pydataset_/pydataset_workers_fit_samples_per_s
+                          fit throughput (samples/s of the epochs after the first) of the
+                          recurrent text classifiers (W8) and of the W1 MLP fed from Python (W11).
+  peak_rss_mb             ru_maxrss of the whole (fresh) process after a fit (M1-M3).
 """
 
 import os
@@ -43,6 +47,11 @@ CONFIGS = {
         "w5_samples": 1280,
         "w6_calls": 5,
         "w7_samples": 64, "w7_calls": 3,
+        "rnn_samples": 2048, "rnn_len": 100,
+        "attn_samples": 2048, "attn_len": 64,
+        "bnconv_samples": 1024,
+        "feed_samples": 25600,
+        "deep_samples": 1024,
     },
     "quick": {
         "w1_samples": 12800, "w1_timed_epochs": 1,
@@ -52,6 +61,11 @@ CONFIGS = {
         "w5_samples": 1280,
         "w6_calls": 2,
         "w7_samples": 32, "w7_calls": 1,
+        "rnn_samples": 256, "rnn_len": 100,
+        "attn_samples": 512, "attn_len": 64,
+        "bnconv_samples": 256,
+        "feed_samples": 6400,
+        "deep_samples": 1024,
     },
 }
 
@@ -74,8 +88,9 @@ def load_mnist(n, flat=True):
         raise FileNotFoundError(f"MNIST not found at {path}; set LAMINA_BENCH_MNIST.")
     with np.load(path) as d:
         x, y = d["x_train"][:n], d["y_train"][:n]
-    x = x.reshape(len(x), 784) if flat else x.reshape(len(x), 28, 28, 1)
-    return x.astype("float32") / 255.0, y.astype("int64")
+    x = (x.reshape(len(x), 784) if flat else x.reshape(len(x), 28, 28, 1)).astype("float32")
+    x /= 255.0  # in place: the peak memory of loading stays below that of a fit
+    return x, y.astype("int64")
 
 
 def load_mnist_test(n):
@@ -88,9 +103,10 @@ def ticket_data(n, seed=0):
     """The note's random ticket data: binary title/body/tags, random priority in [0, 1),
     random binary department targets."""
     rng = np.random.default_rng(seed)
-    title = rng.integers(0, 2, size=(n, 10000)).astype("float32")
-    body = rng.integers(0, 2, size=(n, 10000)).astype("float32")
-    tags = rng.integers(0, 2, size=(n, 100)).astype("float32")
+    # Drawn as int8 (not int64) before the cast: loading must not dominate peak memory.
+    title = rng.integers(0, 2, size=(n, 10000), dtype=np.int8).astype("float32")
+    body = rng.integers(0, 2, size=(n, 10000), dtype=np.int8).astype("float32")
+    tags = rng.integers(0, 2, size=(n, 100), dtype=np.int8).astype("float32")
     priority = rng.random(size=(n, 1)).astype("float32")
     department = rng.integers(0, 2, size=(n, 4)).astype("float32")
     return [title, body, tags], [priority, department]
@@ -293,6 +309,213 @@ def w7_zoo(keras, cfg):
     return figures, extra
 
 
+# -- models Keras users train next (issue 14) --------------------------------------------
+def text_data(n, length, vocab=10000, seed=0):
+    """Random token sequences (0 never appears) and binary labels."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(1, vocab, size=(n, length)).astype("int32")
+    y = rng.integers(0, 2, size=(n,)).astype("int64")
+    return x, y
+
+
+def recurrent_classifier(keras, kind, length):
+    """Embedding(10000, 64) -> LSTM(64) | GRU(64) | Bidirectional(LSTM(32)) -> Dense 1
+    sigmoid; adam, binary crossentropy, accuracy."""
+    require_layers(keras, "Embedding", "LSTM", "GRU", "Bidirectional")
+    layers = keras.layers
+    rnn = {"lstm": lambda: layers.LSTM(64), "gru": lambda: layers.GRU(64),
+           "bilstm": lambda: layers.Bidirectional(layers.LSTM(32))}[kind]()
+    model = keras.Sequential([keras.Input(shape=(length,), dtype="int32"),
+                              layers.Embedding(10000, 64), rnn,
+                              layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def w8_recurrent_fit(keras, cfg):
+    """The three recurrent text classifiers, batch 64, sequence length cfg["rnn_len"]."""
+    x, y = text_data(cfg["rnn_samples"], cfg["rnn_len"])
+    figures, extra = {}, {"cpu": {}}
+    for kind in ("lstm", "gru", "bilstm"):
+        model = recurrent_classifier(keras, kind, cfg["rnn_len"])
+        rate, fit_extra = steady_fit(keras, model, x, y, 64, 1)
+        figures[f"{kind}_fit_samples_per_s"] = rate
+        extra["cpu"][f"{kind}_fit_samples_per_s"] = fit_extra["cpu"]["fit_samples_per_s"]
+    return figures, extra
+
+
+def transformer_classifier(keras, length, vocab=10000, dim=64, heads=4, ff=128):
+    """One transformer encoder block: Embedding -> MultiHeadAttention(4 heads, key_dim 16)
+    -> Dropout 0.1 -> residual Add -> LayerNormalization -> Dense ff relu -> Dense dim ->
+    Dropout 0.1 -> residual Add -> LayerNormalization -> GlobalAveragePooling1D -> Dense 2
+    softmax; adam, sparse categorical crossentropy, accuracy."""
+    require_layers(keras, "MultiHeadAttention", "LayerNormalization", "Embedding",
+                   "GlobalAveragePooling1D", "Add", "Dropout")
+    layers = keras.layers
+    tokens = keras.Input(shape=(length,), dtype="int32")
+    h = layers.Embedding(vocab, dim)(tokens)
+    att = layers.MultiHeadAttention(num_heads=heads, key_dim=dim // heads)(h, h)
+    h = layers.LayerNormalization()(layers.Add()([h, layers.Dropout(0.1)(att)]))
+    f = layers.Dense(dim)(layers.Dense(ff, activation="relu")(h))
+    h = layers.LayerNormalization()(layers.Add()([h, layers.Dropout(0.1)(f)]))
+    out = layers.Dense(2, activation="softmax")(layers.GlobalAveragePooling1D()(h))
+    model = keras.Model(tokens, out)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def w9_attention_fit(keras, cfg):
+    model = transformer_classifier(keras, cfg["attn_len"])
+    x, y = text_data(cfg["attn_samples"], cfg["attn_len"])
+    rate, extra = steady_fit(keras, model, x, y, 32, 1)
+    return {"fit_samples_per_s": rate}, extra
+
+
+def bn_residual_convnet(keras):
+    """32x32x3 -> Conv 32 3x3 -> BatchNorm -> relu, then two residual blocks (Conv 3x3 ->
+    BN -> relu -> Conv 3x3 -> BN, Add, relu; the second strided 2 with a 1x1 projection to
+    64 channels) -> GlobalAveragePooling2D -> Dense 10 softmax; adam."""
+    require_layers(keras, "Conv2D", "BatchNormalization", "Activation", "Add",
+                   "GlobalAveragePooling2D")
+    layers = keras.layers
+
+    def conv_bn(h, filters, strides=1, relu=True):
+        h = layers.Conv2D(filters, 3, strides=strides, padding="same", use_bias=False)(h)
+        h = layers.BatchNormalization()(h)
+        return layers.Activation("relu")(h) if relu else h
+
+    def block(h, filters, strides):
+        short = h
+        if strides != 1 or h.shape[-1] != filters:
+            short = layers.BatchNormalization()(
+                layers.Conv2D(filters, 1, strides=strides, use_bias=False)(h))
+        h = conv_bn(conv_bn(h, filters, strides), filters, relu=False)
+        return layers.Activation("relu")(layers.Add()([short, h]))
+
+    inputs = keras.Input(shape=(32, 32, 3))
+    h = conv_bn(inputs, 32)
+    h = block(h, 32, 1)
+    h = block(h, 64, 2)
+    out = layers.Dense(10, activation="softmax")(layers.GlobalAveragePooling2D()(h))
+    model = keras.Model(inputs, out)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def w10_bn_convnet_fit(keras, cfg):
+    model = bn_residual_convnet(keras)
+    rng = np.random.default_rng(0)
+    n = cfg["bnconv_samples"]
+    x = rng.uniform(0, 1, (n, 32, 32, 3)).astype("float32")
+    y = rng.integers(0, 10, n).astype("int64")
+    rate, extra = steady_fit(keras, model, x, y, 64, 1)
+    return {"fit_samples_per_s": rate}, extra
+
+
+def mnist_batches(keras, x, y, batch_size, workers=None):
+    """A keras.utils.PyDataset of MNIST batches (in order); `workers` None: the default."""
+
+    class MnistBatches(keras.utils.PyDataset):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+
+        def __len__(self):
+            return len(x) // batch_size
+
+        def __getitem__(self, i):
+            s = slice(i * batch_size, (i + 1) * batch_size)
+            return x[s], y[s]
+
+    if workers is None:
+        return MnistBatches()
+    return MnistBatches(workers=workers, use_multiprocessing=False)
+
+
+def w11_python_feed_fit(keras, cfg):
+    """The W1 MLP fed from Python, batch 128: a generator (endless, steps_per_epoch one
+    pass), a PyDataset, and the PyDataset with workers=2 (threads)."""
+    bs = 128
+    x, y = load_mnist(cfg["feed_samples"])
+    steps = len(x) // bs
+
+    def generator():
+        while True:
+            for i in range(steps):
+                yield x[i * bs:(i + 1) * bs], y[i * bs:(i + 1) * bs]
+
+    sources = {"generator": (generator, {"steps_per_epoch": steps}),
+               "pydataset": (lambda: mnist_batches(keras, x, y, bs), {}),
+               "pydataset_workers": (lambda: mnist_batches(keras, x, y, bs, workers=2), {})}
+    figures, extra = {}, {"cpu": {}}
+    for name, (make, kwargs) in sources.items():
+        model = mnist_mlp(keras)
+        timer = epoch_timer(keras)
+        model.fit(make(), epochs=3, verbose=0, callbacks=[timer], **kwargs)
+        (wall0, cpu0), (wall1, cpu1) = timer.ends[0], timer.ends[-1]
+        figures[f"{name}_fit_samples_per_s"] = steps * bs * 2 / (wall1 - wall0)
+        extra["cpu"][f"{name}_fit_samples_per_s"] = steps * bs * 2 / (cpu1 - cpu0)
+    return figures, extra
+
+
+def deep_mlp(keras, depth=40, width=64):
+    """Input 32 -> `depth` x Dense(width, relu) -> Dense 10 softmax; adam."""
+    layers = keras.layers
+    model = keras.Sequential([keras.Input(shape=(32,))]
+                             + [layers.Dense(width, activation="relu") for _ in range(depth)]
+                             + [layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def w12_deep_first_epoch(keras, cfg):
+    """Building the 40-layer MLP, compile, and fit of one epoch (batch 64) in a fresh
+    process: tracing and XLA compilation included."""
+    rng = np.random.default_rng(0)
+    n = cfg["deep_samples"]
+    x = rng.normal(size=(n, 32)).astype("float32")
+    y = rng.integers(0, 10, n).astype("int64")
+    t0, c0 = time.perf_counter(), time.process_time()
+    model = deep_mlp(keras)
+    model.fit(x, y, batch_size=64, epochs=1, verbose=0)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"first_epoch_s": wall}, {"cpu": {"first_epoch_s": cpu}}
+
+
+def peak_rss_mb():
+    """The process's peak resident memory so far (ru_maxrss, KiB on Linux), in MiB."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _fit_memory(keras, build, x, y, batch_size, epochs):
+    before = peak_rss_mb()  # after the import and the data load
+    model = build(keras)
+    model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0)
+    peak = peak_rss_mb()
+    return {"peak_rss_mb": peak}, {"peak_rss_before_fit_mb": before,
+                                   "data_mb": sum(a.nbytes for a in
+                                                  (x if isinstance(x, list) else [x])) / 2**20}
+
+
+def m1_mlp_memory(keras, cfg):
+    """Peak resident memory of a fresh process that fits W1 (2 epochs)."""
+    x, y = load_mnist(cfg["w1_samples"])
+    return _fit_memory(keras, mnist_mlp, x, y, 128, 2)
+
+
+def m2_ticket_memory(keras, cfg):
+    """Peak resident memory of a fresh process that fits W2 (2 epochs)."""
+    x, y = ticket_data(cfg["w2_samples"])
+    return _fit_memory(keras, ticket_classifier, x, y, 32, 2)
+
+
+def m3_convnet_memory(keras, cfg):
+    """Peak resident memory of a fresh process that fits W3 (2 epochs)."""
+    x, y = load_mnist(cfg["w3_samples"], flat=False)
+    return _fit_memory(keras, mnist_convnet, x, y, 128, 2)
+
+
 WORKLOADS = {
     "W1": w1_mlp_fit,
     "W2": w2_ticket_fit,
@@ -301,4 +524,12 @@ WORKLOADS = {
     "W5": w5_first_epoch,
     "W6": w6_quantized_predict,
     "W7": w7_zoo,
+    "W8": w8_recurrent_fit,
+    "W9": w9_attention_fit,
+    "W10": w10_bn_convnet_fit,
+    "W11": w11_python_feed_fit,
+    "W12": w12_deep_first_epoch,
+    "M1": m1_mlp_memory,
+    "M2": m2_ticket_memory,
+    "M3": m3_convnet_memory,
 }

@@ -23,9 +23,9 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _fresh_names():
     """Each test starts with fresh automatic names (dense, dense_1, ...), like a new session."""
-    from lamina.core import naming
+    from lamina.backend.uids import reset_uids
 
-    naming.reset_names()
+    reset_uids()
     keras = sys.modules.get("keras")
     if keras is not None:  # Keras's own names too (tests compare them), whatever ran before
         keras.backend.clear_session(free_memory=False)

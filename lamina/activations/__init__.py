@@ -20,4 +20,18 @@ from lamina.activations.activations import (
     swish,
     tanh,
 )
-from lamina.activations.get import get, serialize
+from lamina.activations.get import deserialize, get, serialize
+from lamina.ops.nn import (
+    celu,
+    glu,
+    hard_shrink,
+    hard_tanh,
+    log_sigmoid,
+    soft_shrink,
+    sparse_plus,
+    sparse_sigmoid,
+    sparsemax,
+    squareplus,
+    tanh_shrink,
+    threshold,
+)

@@ -9,7 +9,7 @@ from lamina import activations, backend, layers
 from lamina.applications.imagenet_utils import obtain_input_shape
 from lamina.core.keras_tensor import KerasTensor
 from lamina.models.functional import Functional
-from lamina.utils.file_utils import get_file
+from lamina.datasets.get_file import get_file
 from lamina.utils.source_inputs import get_source_inputs
 
 POOLINGS = (None, "avg", "max")
@@ -58,11 +58,14 @@ def input_layer(shape, input_tensor):
 
 
 def pooled_or_top(x, include_top, pooling, classes, classifier_activation,
-                  avg_name="avg_pool", max_name="max_pool", top_pool=True, dropout=None):
-    """Global average pooling + Dense "predictions" head, or the requested pooling."""
+                  avg_name="avg_pool", max_name="max_pool", top_pool=True, dropout=None,
+                  top_pool_name="avg_pool"):
+    """The classifier head: global average pooling (`top_pool`, named `top_pool_name`),
+    optional dropout, Dense "predictions"; or without the top the requested `pooling`
+    ("avg" named `avg_name`, "max" named `max_name`, None: `x` as is)."""
     if include_top:
         if top_pool:
-            x = layers.GlobalAveragePooling2D(name=avg_name)(x)
+            x = layers.GlobalAveragePooling2D(name=top_pool_name)(x)
         if dropout:
             x = layers.Dropout(dropout, name="top_dropout")(x)
         return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)

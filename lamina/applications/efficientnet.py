@@ -57,37 +57,55 @@ def squeeze_excite(x, filters, filters_se, activation, name):
     return layers.multiply([x, se], name=name + "se_excite")
 
 
-def block(inputs, activation="swish", drop_rate=0.0, name="", filters_in=32, filters_out=16,
-          kernel_size=3, strides=1, expand_ratio=1, se_ratio=0.0, id_skip=True):
+def mb_conv_block(inputs, filters_in, filters_out, expand_ratio=1, kernel_size=3, strides=1,
+                  se_ratio=0.0, activation="swish", drop_rate=0.0, name="", id_skip=True,
+                  bn_momentum=0.99, dwconv_name="dwconv", pad_strided=True):
     """MBConv: 1x1 expansion -> depthwise -> squeeze-excite -> 1x1 projection (+ residual
-    with per-sample dropout of the branch)."""
+    with per-sample dropout of the branch), as EfficientNet and EfficientNetV2 both build
+    it. pad_strided: a stride-2 depthwise convolution gets TensorFlow's "same" padding
+    through an explicit ZeroPadding2D (EfficientNet) instead of padding="same" (V2)."""
     axis = builder.batchnorm_axis()
     filters = filters_in * expand_ratio
     x = inputs
     if expand_ratio != 1:
         x = layers.Conv2D(filters, 1, padding="same", use_bias=False,
                           kernel_initializer=conv_initializer(), name=name + "expand_conv")(x)
-        x = layers.BatchNormalization(axis=axis, name=name + "expand_bn")(x)
+        x = layers.BatchNormalization(axis=axis, momentum=bn_momentum,
+                                      name=name + "expand_bn")(x)
         x = layers.Activation(activation, name=name + "expand_activation")(x)
-    if strides == 2:
+    padding = "same"
+    if strides == 2 and pad_strided:
         x = layers.ZeroPadding2D(padding=builder.correct_pad(x, kernel_size),
                                  name=name + "dwconv_pad")(x)
-    x = layers.DepthwiseConv2D(kernel_size, strides=strides,
-                               padding="valid" if strides == 2 else "same", use_bias=False,
+        padding = "valid"
+    x = layers.DepthwiseConv2D(kernel_size, strides=strides, padding=padding, use_bias=False,
                                depthwise_initializer=conv_initializer(),
-                               name=name + "dwconv")(x)
-    x = layers.BatchNormalization(axis=axis, name=name + "bn")(x)
+                               name=name + dwconv_name)(x)
+    x = layers.BatchNormalization(axis=axis, momentum=bn_momentum, name=name + "bn")(x)
     x = layers.Activation(activation, name=name + "activation")(x)
     if 0 < se_ratio <= 1:
         x = squeeze_excite(x, filters, max(1, int(filters_in * se_ratio)), activation, name)
     x = layers.Conv2D(filters_out, 1, padding="same", use_bias=False,
                       kernel_initializer=conv_initializer(), name=name + "project_conv")(x)
-    x = layers.BatchNormalization(axis=axis, name=name + "project_bn")(x)
-    if id_skip and strides == 1 and filters_in == filters_out:
+    x = layers.BatchNormalization(axis=axis, momentum=bn_momentum, name=name + "project_bn")(x)
+    return residual(x, inputs, id_skip and strides == 1 and filters_in == filters_out,
+                    drop_rate, name)
+
+
+def residual(x, inputs, skip, drop_rate, name):
+    """`x + inputs` when `skip`, the branch `x` dropped per sample at `drop_rate` first."""
+    if skip:
         if drop_rate > 0:
             x = layers.Dropout(drop_rate, noise_shape=(None, 1, 1, 1), name=name + "drop")(x)
         x = layers.add([x, inputs], name=name + "add")
     return x
+
+
+def block(inputs, activation="swish", drop_rate=0.0, name="", filters_in=32, filters_out=16,
+          kernel_size=3, strides=1, expand_ratio=1, se_ratio=0.0, id_skip=True):
+    """EfficientNet's MBConv block (see `mb_conv_block`)."""
+    return mb_conv_block(inputs, filters_in, filters_out, expand_ratio, kernel_size, strides,
+                         se_ratio, activation, drop_rate, name, id_skip)
 
 
 def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rate=0.2,

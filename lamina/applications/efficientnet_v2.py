@@ -5,9 +5,10 @@ fused and plain MBConv blocks. The models rescale their input themselves
 import copy
 import math
 
-from lamina import backend, initializers, layers
+from lamina import initializers, layers
 from lamina.applications import builder, imagenet_utils
-from lamina.applications.efficientnet import conv_initializer, dense_initializer, squeeze_excite
+from lamina.applications.efficientnet import (conv_initializer, dense_initializer, mb_conv_block,
+                                              residual, squeeze_excite)
 
 WEIGHTS_ORIGIN = "https://storage.googleapis.com/tensorflow/keras-applications/efficientnet_v2/"
 # md5 of Keras's files: {variant: (with top, without top)}.
@@ -61,38 +62,13 @@ def _bn(momentum, name):
                                      name=name)
 
 
-def _residual(x, inputs, strides, input_filters, output_filters, survival_probability, name):
-    if strides == 1 and input_filters == output_filters:
-        if survival_probability:
-            x = layers.Dropout(survival_probability, noise_shape=(None, 1, 1, 1),
-                               name=name + "drop")(x)
-        x = layers.add([x, inputs], name=name + "add")
-    return x
-
-
 def mb_conv(inputs, input_filters, output_filters, expand_ratio=1, kernel_size=3, strides=1,
             se_ratio=0.0, bn_momentum=0.9, activation="swish", survival_probability=0.8,
             name=""):
     """1x1 expansion -> depthwise -> squeeze-excite -> 1x1 projection (+ residual)."""
-    filters = input_filters * expand_ratio
-    x = inputs
-    if expand_ratio != 1:
-        x = layers.Conv2D(filters, 1, strides=1, kernel_initializer=conv_initializer(),
-                          padding="same", use_bias=False, name=name + "expand_conv")(x)
-        x = _bn(bn_momentum, name + "expand_bn")(x)
-        x = layers.Activation(activation, name=name + "expand_activation")(x)
-    x = layers.DepthwiseConv2D(kernel_size, strides=strides,
-                               depthwise_initializer=conv_initializer(), padding="same",
-                               use_bias=False, name=name + "dwconv2")(x)
-    x = _bn(bn_momentum, name + "bn")(x)
-    x = layers.Activation(activation, name=name + "activation")(x)
-    if 0 < se_ratio <= 1:
-        x = squeeze_excite(x, filters, max(1, int(input_filters * se_ratio)), activation, name)
-    x = layers.Conv2D(output_filters, 1, strides=1, kernel_initializer=conv_initializer(),
-                      padding="same", use_bias=False, name=name + "project_conv")(x)
-    x = _bn(bn_momentum, name + "project_bn")(x)
-    return _residual(x, inputs, strides, input_filters, output_filters, survival_probability,
-                     name)
+    return mb_conv_block(inputs, input_filters, output_filters, expand_ratio, kernel_size,
+                         strides, se_ratio, activation, survival_probability or 0.0, name,
+                         bn_momentum=bn_momentum, dwconv_name="dwconv2", pad_strided=False)
 
 
 def fused_mb_conv(inputs, input_filters, output_filters, expand_ratio=1, kernel_size=3,
@@ -116,8 +92,8 @@ def fused_mb_conv(inputs, input_filters, output_filters, expand_ratio=1, kernel_
     x = _bn(bn_momentum, name + "project_bn")(x)
     if expand_ratio == 1:
         x = layers.Activation(activation, name=name + "project_activation")(x)
-    return _residual(x, inputs, strides, input_filters, output_filters, survival_probability,
-                     name)
+    return residual(x, inputs, strides == 1 and input_filters == output_filters,
+                    survival_probability or 0.0, name)
 
 
 def EfficientNetV2(width_coefficient, depth_coefficient, default_size, dropout_rate=0.2,

@@ -15,7 +15,7 @@ import numpy as np
 from lamina import backend, ops
 from lamina.backend.dtypes import is_float_dtype, standardize_dtype
 from lamina.core.keras_tensor import KerasTensor
-from lamina.utils.file_utils import get_file
+from lamina.datasets.get_file import get_file
 
 CLASS_INDEX_PATH = ("https://storage.googleapis.com/download.tensorflow.org/data/"
                     "imagenet_class_index.json")

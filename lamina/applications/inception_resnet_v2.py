@@ -115,12 +115,8 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None,
         x = inception_resnet_block(x, scale=0.2, block_type="block8", block_idx=i)
     x = inception_resnet_block(x, scale=1.0, activation=None, block_type="block8", block_idx=10)
     x = conv2d_bn(x, 1536, 1, name="conv_7b")
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = builder.pooled_or_top(x, False, pooling, classes, classifier_activation,
-                                  avg_name=None, max_name=None)
+    x = builder.pooled_or_top(x, include_top, pooling, classes, classifier_activation,
+                              avg_name=None, max_name=None)
     model = builder.make_model(input_tensor, img_input, x, name)
     fname, file_hash = WEIGHT_FILES[bool(include_top)]
     return builder.load_weights(model, weights, fname, WEIGHTS_ORIGIN + fname, file_hash)

@@ -90,12 +90,8 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     x = layers.Conv2D(last_filters, kernel_size=1, use_bias=False, name="Conv_1")(x)
     x = _bn("Conv_1_bn")(x)
     x = layers.ReLU(6.0, name="out_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = builder.pooled_or_top(x, False, pooling, classes, classifier_activation,
-                                  avg_name=None, max_name=None)
+    x = builder.pooled_or_top(x, include_top, pooling, classes, classifier_activation,
+                              avg_name=None, max_name=None, top_pool_name=None)
     model = builder.make_model(input_tensor, img_input, x,
                                name or f"mobilenetv2_{alpha:0.2f}_{rows}")
     fname = (f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}"

@@ -168,12 +168,8 @@ def NASNet(input_shape=None, penultimate_filters=4032, num_blocks=6, stem_block_
             block_id = f"{i}" if stage == 0 else f"{stage * num_blocks + i + 1}"
             x, p = _normal_a_cell(x, p, width, block_id=block_id)
     x = layers.Activation("relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = builder.pooled_or_top(x, False, pooling, classes, classifier_activation,
-                                  avg_name=None, max_name=None)
+    x = builder.pooled_or_top(x, include_top, pooling, classes, classifier_activation,
+                              avg_name=None, max_name=None, top_pool_name=None)
     model = builder.make_model(input_tensor, img_input, x, name)
     if weights == "imagenet":
         if default_size not in WEIGHT_FILES:

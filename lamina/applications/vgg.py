@@ -2,7 +2,7 @@
 then two 4096-unit dense layers. Shared by `vgg16` and `vgg19`."""
 
 from lamina import layers
-from lamina.applications import builder
+from lamina.applications import builder, imagenet_utils
 
 WEIGHTS_ORIGIN = "https://storage.googleapis.com/tensorflow/keras-applications/"
 
@@ -23,11 +23,17 @@ def build_vgg(convs_per_block, include_top, weights, input_tensor, input_shape, 
         x = layers.Flatten(name="flatten")(x)
         x = layers.Dense(4096, activation="relu", name="fc1")(x)
         x = layers.Dense(4096, activation="relu", name="fc2")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = builder.pooled_or_top(x, False, pooling, classes, classifier_activation,
-                                  avg_name=None, max_name=None)
+    x = builder.pooled_or_top(x, include_top, pooling, classes, classifier_activation,
+                              avg_name=None, max_name=None, top_pool=False)
     model = builder.make_model(input_tensor, img_input, x, name)
     fname, file_hash = weight_files[bool(include_top)]
     return builder.load_weights(model, weights, fname, WEIGHTS_ORIGIN + f"{folder}/{fname}",
                                 file_hash)
+
+
+def preprocess_input(x, data_format=None):
+    """RGB images (0-255) -> BGR minus the ImageNet mean ("caffe" mode)."""
+    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
+
+
+decode_predictions = imagenet_utils.decode_predictions

@@ -1,7 +1,6 @@
 """`keras.applications.vgg16`: VGG16 and its preprocessing ("caffe" mode)."""
 
-from lamina.applications import imagenet_utils
-from lamina.applications.vgg import build_vgg
+from lamina.applications.vgg import build_vgg, decode_predictions, preprocess_input  # noqa: F401
 
 WEIGHT_FILES = {
     True: ("vgg16_weights_tf_dim_ordering_tf_kernels.h5", "64373286793e3c8b2b4e3219cbf3544b"),
@@ -17,10 +16,3 @@ def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     return build_vgg((2, 2, 3, 3, 3), include_top, weights, input_tensor, input_shape, pooling,
                      classes, classifier_activation, name, WEIGHT_FILES, "vgg16")
 
-
-def preprocess_input(x, data_format=None):
-    """RGB images (0-255) -> BGR minus the ImageNet mean ("caffe" mode)."""
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
-
-
-decode_predictions = imagenet_utils.decode_predictions

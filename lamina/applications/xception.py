@@ -61,12 +61,8 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
                                    name=f"block14_sepconv{i}")(x)
         x = layers.BatchNormalization(axis=axis, name=f"block14_sepconv{i}_bn")(x)
         x = layers.Activation("relu", name=f"block14_sepconv{i}_act")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = builder.pooled_or_top(x, False, pooling, classes, classifier_activation,
-                                  avg_name=None, max_name=None)
+    x = builder.pooled_or_top(x, include_top, pooling, classes, classifier_activation,
+                              avg_name=None, max_name=None)
     model = builder.make_model(input_tensor, img_input, x, name)
     fname, file_hash = WEIGHT_FILES[bool(include_top)]
     return builder.load_weights(model, weights, fname, WEIGHTS_ORIGIN + fname, file_hash)

@@ -1,5 +1,7 @@
 """Dtype names: turn whatever a user passes into a canonical string."""
 
+import warnings
+
 import jax.numpy as jnp
 import numpy as np
 
@@ -33,8 +35,19 @@ def standardize_dtype(dtype):
 
 
 def is_float_dtype(dtype):
-    return np.issubdtype(jnp.dtype(standardize_dtype(dtype)), np.floating)
+    return jnp.issubdtype(jnp.dtype(standardize_dtype(dtype)), jnp.floating)
 
 
 def is_int_dtype(dtype):
-    return np.issubdtype(jnp.dtype(standardize_dtype(dtype)), np.integer)
+    return jnp.issubdtype(jnp.dtype(standardize_dtype(dtype)), jnp.integer)
+
+
+def result_type(*dtypes):
+    """The dtype that combining values of `dtypes` gives (JAX's promotion; Python `int`,
+    `float`, `bool` count as weakly typed). No argument gives floatx()."""
+    if not dtypes:
+        return config.floatx()
+    resolved = [d if d in (int, float, bool, complex) else standardize_dtype(d) for d in dtypes]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 64-bit names narrow to 32 bits, as arrays do
+        return jnp.result_type(*resolved).name

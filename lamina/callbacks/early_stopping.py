@@ -1,6 +1,7 @@
 """EarlyStopping: stop training when a monitored quantity stops improving."""
 
 from lamina.callbacks.monitor_callback import MonitorCallback
+from lamina.callbacks.console import print_msg
 
 
 class EarlyStopping(MonitorCallback):
@@ -66,9 +67,9 @@ class EarlyStopping(MonitorCallback):
 
     def on_train_end(self, logs=None):
         if self.stopped_epoch > 0 and self.verbose > 0:
-            print(f"Epoch {self.stopped_epoch + 1}: early stopping", flush=True)
+            print_msg(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose > 0:
-                print("Restoring model weights from the end of the best epoch: "
-                      f"{self.best_epoch + 1}.", flush=True)
+                print_msg("Restoring model weights from the end of the best epoch: "
+                          f"{self.best_epoch + 1}.")
             self.model.set_weights(self.best_weights)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from lamina.callbacks.callback import Callback
+from lamina.callbacks.console import print_msg
 
 
 class LearningRateScheduler(Callback):
@@ -35,8 +36,7 @@ class LearningRateScheduler(Callback):
             raise ValueError(f"The output of the `schedule` function should be a float. Got: {lr}")
         optimizer.learning_rate = float(lr)
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.",
-                  flush=True)
+            print_msg(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:

@@ -6,6 +6,7 @@ import tempfile
 
 from lamina.callbacks.batch_counter import BatchCounter
 from lamina.callbacks.monitor_callback import MonitorCallback
+from lamina.callbacks.console import print_msg
 
 
 class ModelCheckpoint(MonitorCallback):
@@ -140,7 +141,7 @@ class ModelCheckpoint(MonitorCallback):
 
     def _say(self, message):
         if self.verbose > 0:
-            print(message, flush=True)
+            print_msg(message)
 
 
 def _check_format_fields(filepath):

@@ -4,6 +4,9 @@ import os
 import sys
 import time
 
+from lamina.backend.config import is_interactive_logging_enabled
+from lamina.callbacks.console import print_msg
+
 
 def _is_interactive():
     if os.environ.get("LAMINA_PROGBAR_TTY") is not None:
@@ -39,12 +42,23 @@ class Progbar:
     """Progress bar over `target` steps (None when unknown).
 
     verbose: 1 draws a bar (redrawn in a terminal; one line at the end elsewhere),
-    2 prints one line when finished, 0 nothing. Values given to `update` are shown
-    as they are (they are already running averages).
+    2 prints one line when finished, 0 nothing. width: the bar's characters (20).
+    A value given to `update` is averaged over the steps it covers unless its name is in
+    `stateful_metrics` (shown as given); with `stateless_metrics` instead, only the
+    names listed there are averaged. At most one of the two may be given.
     """
 
-    def __init__(self, target, width=30, verbose=1, interval=0.05, stateful_metrics=None,
-                 unit_name="step"):
+    def __init__(self, target, width=20, verbose=1, interval=0.05, stateful_metrics=None,
+                 stateless_metrics=None, unit_name="step"):
+        if stateful_metrics is not None and stateless_metrics is not None:
+            raise ValueError("Progbar: give at most one of stateful_metrics and "
+                             f"stateless_metrics, got {stateful_metrics!r} and "
+                             f"{stateless_metrics!r}.")
+        # The names shown as given (averaged when not listed), or None when the averaged
+        # names are listed instead.
+        self.stateful_metrics = set(stateful_metrics or ()) \
+            if stateless_metrics is None else None
+        self.stateless_metrics = None if stateless_metrics is None else set(stateless_metrics)
         self.target = target
         self.width = width
         self.verbose = verbose
@@ -52,6 +66,7 @@ class Progbar:
         self.unit_name = unit_name
         self._interactive = _is_interactive()
         self._values = {}
+        self._sums = {}  # averaged names: (sum of value * steps, steps)
         self._start = time.time()
         self._last_update = 0.0
         self._prev_len = 0
@@ -62,7 +77,15 @@ class Progbar:
         if finalize is None:
             finalize = self.target is not None and current >= self.target
         for key, value in (values.items() if isinstance(values, dict) else (values or [])):
-            self._values[key] = value
+            averaged = key not in self.stateful_metrics if self.stateful_metrics is not None \
+                else key in self.stateless_metrics
+            if averaged and not finalize:
+                steps = max(current - self._seen, 1)
+                total, count = self._sums.get(key, (0.0, 0))
+                self._sums[key] = (total + value * steps, count + steps)
+                self._values[key] = self._sums[key][0] / self._sums[key][1]
+            else:
+                self._values[key] = value
         self._seen = current
         if self.verbose == 0 or self._finalized:
             return
@@ -74,15 +97,12 @@ class Progbar:
                 return
         self._last_update = now
         line = self._render(current, now, finalize)
-        if self.verbose == 1 and self._interactive:
+        if self.verbose == 1 and self._interactive and is_interactive_logging_enabled():
             pad = max(self._prev_len - len(line), 0)
-            sys.stdout.write("\r" + line + " " * pad)
+            print_msg("\r" + line + " " * pad, line_break=finalize)
             self._prev_len = len(line)
-            if finalize:
-                sys.stdout.write("\n")
         elif finalize:
-            sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+            print_msg(line)
         if finalize:
             self._finalized = True
 

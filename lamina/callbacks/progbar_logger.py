@@ -2,6 +2,7 @@
 
 from lamina.callbacks.callback import Callback
 from lamina.callbacks.progbar import Progbar
+from lamina.callbacks.console import print_msg
 
 
 class ProgbarLogger(Callback):
@@ -10,7 +11,7 @@ class ProgbarLogger(Callback):
     # The bar only needs the latest logs now and then, not every batch's.
     _sparse_batch_hooks_ok = True
 
-    def __init__(self, count_mode="steps"):
+    def __init__(self):
         super().__init__()
         self.verbose = 1
         self.epochs = 1
@@ -31,7 +32,8 @@ class ProgbarLogger(Callback):
         return self.verbose == 1 and _is_interactive()
 
     def _new_bar(self, target):
-        self.progbar = Progbar(target, verbose=self.verbose)
+        # The logs are already running averages: show them as given.
+        self.progbar = Progbar(target, verbose=self.verbose, stateless_metrics=())
 
     def on_train_begin(self, logs=None):
         self._in_fit = True
@@ -41,7 +43,7 @@ class ProgbarLogger(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         if self.verbose and self.epochs > 1:
-            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+            print_msg(f"Epoch {epoch + 1}/{self.epochs}")
         self._new_bar(self.target)
 
     def on_train_batch_end(self, batch, logs=None):

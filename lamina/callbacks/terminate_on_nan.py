@@ -3,6 +3,7 @@
 import math
 
 from lamina.callbacks.callback import Callback
+from lamina.callbacks.console import print_msg
 
 
 class TerminateOnNaN(Callback):
@@ -28,5 +29,5 @@ class TerminateOnNaN(Callback):
             if self.raise_error:
                 raise RuntimeError(f"NaN or Inf loss encountered at batch {batch}. Loss value: "
                                    f"{loss}. Terminating training immediately.")
-            print(f"Batch {batch}: Invalid loss, terminating training", flush=True)
+            print_msg(f"Batch {batch}: Invalid loss, terminating training")
             self.model.stop_training = True

@@ -1,4 +1,6 @@
 from lamina.constraints.constraints import (
+    deserialize,
+    serialize,
     Constraint,
     MaxNorm,
     MinMaxNorm,

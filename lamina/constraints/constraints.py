@@ -2,7 +2,8 @@
 
 import jax.numpy as jnp
 
-from lamina.core.lookup import get_object
+from lamina.core.lookup import deserialize_with, get_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 
 class Constraint:
@@ -70,3 +71,13 @@ ALL = {"NonNeg": NonNeg, "MaxNorm": MaxNorm, "UnitNorm": UnitNorm, "MinMaxNorm":
 def get(identifier):
     """None, a name ("l2"), a config dict, or a callable -> a constraint (or None)."""
     return get_object(identifier, ALL, "constraint", "constraints")
+
+
+def serialize(constraint):
+    """The config dict Keras writes for `constraint` (module, class_name, config)."""
+    return serialize_keras_object(constraint)
+
+
+def deserialize(config, custom_objects=None):
+    """The constraint a config dict (or a name) describes."""
+    return deserialize_with(get, config, custom_objects)

@@ -1,14 +1,26 @@
 """KerasTensor: a symbolic tensor (shape and dtype, no values) of the functional graph."""
 
 from lamina.backend.dtypes import standardize_dtype
+from lamina.backend.symbolic_types import is_keras_tensor, register_symbolic_type  # noqa: F401
 from lamina.core import naming
 
 
+@register_symbolic_type
 class KerasTensor:
     """Symbolic tensor: `shape` (a tuple where None means unknown), `dtype`, and the
     node that produced it (`_keras_history = (layer, node_index, tensor_index)`)."""
 
-    def __init__(self, shape, dtype="float32", sparse=False, name=None, record_history=None):
+    def __init__(self, shape, dtype="float32", sparse=False, ragged=False, record_history=True,
+                 name=None, **kwargs):
+        # Ragged tensors and unrecorded (history-free) symbolic tensors are not implemented.
+        if ragged:
+            raise ValueError(f"KerasTensor: ragged={ragged!r} is not supported by lamina; "
+                             "expected ragged=False.")
+        if record_history is not True:
+            raise ValueError(f"KerasTensor: record_history={record_history!r} is not "
+                             "supported by lamina; expected record_history=True.")
+        if kwargs:
+            raise TypeError(f"KerasTensor: unexpected keyword argument(s) {sorted(kwargs)}.")
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = standardize_dtype(dtype)
         self.sparse = bool(sparse)
@@ -108,7 +120,3 @@ class KerasTensor:
         from lamina.ops import numpy as np_ops
 
         return np_ops.transpose(self)
-
-
-def is_keras_tensor(x):
-    return isinstance(x, KerasTensor)

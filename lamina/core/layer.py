@@ -5,6 +5,7 @@ creates Variables. Called on KerasTensors it computes nothing: it infers the out
 shapes and records a Node. Every layer has the pure form `stateless_call`.
 """
 
+import difflib
 import inspect
 
 import jax
@@ -12,8 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.backend.dtypes import standardize_dtype
-from lamina.core import activity, auto_config, call_context, masking, naming, tree
-from lamina.core.autocast_scope import autocast_scope
+from lamina.core import activity, auto_config, call_context, masking, naming, remat, tree
 from lamina.core.build_wrapper import marking_built
 from lamina.core.input_spec import assert_input_compatibility
 from lamina.core.keras_tensor import KerasTensor
@@ -28,14 +28,29 @@ from lamina.core.symbolic import (  # noqa: F401 (re-exported)
     is_shape,
     shape_structure,
 )
-from lamina.core.quantization_policy import policy_name, split_policy
+from lamina.core.layer_quantization import LayerDTypeMixin
 from lamina.core.variable import Variable
 from lamina.distribution import placement
-from lamina.dtype_policies import dtype_policy as dtype_policies
 
 # Bumped whenever any layer gains a sublayer or variable or changes `trainable`, so models
 # can cache their variable lists between such changes.
 _structure_version = [0]
+
+
+# Keywords every Layer takes (those of __init__ and the shorthands it reads from kwargs).
+_LAYER_KEYWORDS = ("activity_regularizer", "trainable", "dtype", "autocast", "name",
+                   "input_shape", "input_dim", "batch_size", "batch_input_shape", "dynamic",
+                   "input_dtype")
+
+
+def unknown_keywords_message(cls, unknown, valid):
+    """`Cls.__init__() got unexpected keyword argument(s) ...`, naming the closest valid
+    keyword for each unknown one."""
+    hints = []
+    for key in sorted(unknown):
+        close = difflib.get_close_matches(key, valid, n=1)
+        hints.append(f"'{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+    return (f"{cls.__name__}.__init__() got unexpected keyword argument(s) {', '.join(hints)}.")
 
 
 def structure_version():
@@ -57,7 +72,7 @@ def _holds_state(value):
     return False
 
 
-class Layer:
+class Layer(LayerDTypeMixin):
     """Base layer.
 
     Args:
@@ -95,21 +110,26 @@ class Layer:
         obj.__dict__["_init_args"] = (args, dict(kwargs))
         return obj
 
-    def __init__(self, trainable=True, name=None, dtype=None, autocast=True,
-                 input_shape=None, input_dim=None, batch_size=None, batch_input_shape=None,
-                 activity_regularizer=None, **kwargs):
+    def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None,
+                 autocast=True, name=None, **kwargs):
+        input_shape = kwargs.pop("input_shape", None)
+        input_dim = kwargs.pop("input_dim", None)
+        batch_size = kwargs.pop("batch_size", None)
+        batch_input_shape = kwargs.pop("batch_input_shape", None)
         kwargs.pop("dynamic", None)
         kwargs.pop("input_dtype", None)
         if kwargs:
-            raise TypeError(
-                f"{type(self).__name__}.__init__() got unexpected keyword argument(s) "
-                f"{sorted(kwargs)}.")
+            own = [p for p in inspect.signature(type(self).__init__).parameters
+                   if p not in ("self", "args", "kwargs")]
+            raise TypeError(unknown_keywords_message(type(self), kwargs,
+                                                     own + list(_LAYER_KEYWORDS)))
         if name is not None and (not isinstance(name, str) or "/" in name):
             raise ValueError(f"Layer name must be a string without '/', got {name!r}.")
         self.name = name or naming.auto_name(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
-        dtype, self._quantization_mode = split_policy(dtype)  # Keras's (quantized) policies
-        self._dtype_policy = dtype_policies.get(dtype)
+        if (remat_mode := remat.get_current_remat_mode()) is not None:
+            self._remat_mode = remat_mode  # a RematScope was active at creation
+        self._set_policy(dtype)  # Keras's (quantized) policies too
         self.autocast = autocast
         self.activity_regularizer = activity.get_regularizer(activity_regularizer)
         self.built = False
@@ -135,59 +155,14 @@ class Layer:
             _bump_structure()
         object.__setattr__(self, name, value)
 
-    # -- dtypes ----------------------------------------------------------------
-    @property
-    def dtype(self):
-        """The dtype of the layer's variables (its policy's variable_dtype)."""
-        return self._dtype_policy.variable_dtype
-
-    @property
-    def compute_dtype(self):
-        return self._dtype_policy.compute_dtype
-
-    @property
-    def variable_dtype(self):
-        return self._dtype_policy.variable_dtype
-
-    @property
-    def dtype_policy(self):
-        """The layer's DTypePolicy; a quantized layer's is named like Keras's
-        (`int8_from_float32`)."""
-        mode = self.__dict__.get("_quantization_mode")
-        if mode is None:
-            return self._dtype_policy
-        return dtype_policies.QuantizedDTypePolicy(mode, self._dtype_policy.name)
-
-    @dtype_policy.setter
-    def dtype_policy(self, value):
-        name, self._quantization_mode = split_policy(value)
-        self._dtype_policy = dtype_policies.get(name)
-
-    @property
-    def quantization_mode(self):
-        """"int8", ... once `quantize(mode)` ran (or the layer was made quantized), else None."""
-        mode = self.__dict__.get("_quantization_mode")
-        return None if mode is None else mode.split("/")[0]
-
-    def quantize(self, mode=None, type_check=True, config=None):
-        """Quantize this layer's weights; layers without a quantized form raise."""
-        raise NotImplementedError(
-            f"Layer {type(self).__name__} does not have a `quantize` method implemented: "
-            "lamina quantizes Dense, EinsumDense and Embedding layers.")
-
-    def _autocasting(self):
-        """The scope of a call: float variable reads cast to the compute dtype when the policy
-        is mixed; no casting (also for an enclosing mixed layer's reads) otherwise."""
-        policy = self._dtype_policy
-        mixed = self.autocast and policy.compute_dtype != policy.variable_dtype
-        return autocast_scope(policy.compute_dtype if mixed else None)
-
     # -- weights ---------------------------------------------------------------
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
                    regularizer=None, constraint=None, name=None, aggregation="none",
-                   autocast=True):
+                   autocast=True, overwrite_with_gradient=False):
         """Create a Variable owned by this layer. `shape` defaults to () and
-        `initializer` to "glorot_uniform" for floats, "zeros" otherwise."""
+        `initializer` to "glorot_uniform" for floats, "zeros" otherwise. autocast=False:
+        mixed-precision calls read it in its own dtype. overwrite_with_gradient=True: the
+        optimizer assigns it its gradient instead of a step (float8 scales)."""
         from lamina import initializers, regularizers, constraints
 
         shape = () if shape is None else tuple(int(d) for d in shape)
@@ -197,7 +172,9 @@ class Layer:
         initializer = initializers.get(initializer)
         with naming.own_scope(self.name), jax.ensure_compile_time_eval():
             var = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable,
-                           name=name or naming.auto_name("variable"), aggregation=aggregation)
+                           name=name or naming.auto_name("variable"), aggregation=aggregation,
+                           autocast=autocast)
+        var.overwrite_with_gradient = bool(overwrite_with_gradient)
         var.regularizer = regularizers.get(regularizer)
         var.constraint = constraints.get(constraint)
         if trainable and not self._trainable:
@@ -311,11 +288,17 @@ class Layer:
         for layer in self._flatten_layers():
             extra = [sg.state for sg in layer._tracked()[2]]
             extra += layer.__dict__.get("_captured_variables", [])
+            extra += layer._state_variables()
             for v in extra:
                 if id(v) not in seen:
                     seen.add(id(v))
                     out.append(v)
         return out
+
+    def _state_variables(self):
+        """Variables that are layer state but not weights (not saved, not in get_weights),
+        e.g. a stateful RNN's carried states; they travel with the non-trainable state."""
+        return []
 
     @property
     def trainable_variables(self):
@@ -472,6 +455,9 @@ class Layer:
         if training is not None and self._call_accepts("training"):
             kwargs["training"] = training
         first_call = not self.built
+        eager_masks, previous_mask = ({}, None) if outer is not None else \
+            masking.mask_arguments(self, args, kwargs, masking.eager_mask)
+        kwargs.update(eager_masks)
         prev = call_context.enter(training)
         try:
             with naming.own_scope(self.name):  # sublayers built in call() get this layer's path
@@ -483,10 +469,14 @@ class Layer:
                 self._check_input_spec(args[0] if args else next(iter(kwargs.values())))
                 with jax.named_scope(self.name), self._autocasting():
                     # named_scope names the layer's ops in HLO and profiles
-                    outputs = self.call(*args, **kwargs)
+                    outputs = remat.rematerialized(self, self.call, args, kwargs)(
+                        *args, **kwargs)
                 outputs = placement.constrain_output(outputs, lambda: naming.scoped_path("output"))
                 if self.activity_regularizer is not None and self._regularizes_outputs:
                     activity.add_activity_loss(self, outputs)
+                if outer is None:
+                    masking.attach_eager_masks(self, outputs, args[0] if args else None,
+                                               previous_mask)
                 return outputs
         finally:
             call_context.leave(prev)
@@ -537,7 +527,7 @@ class Layer:
             return self.call(*args, **kwargs)
 
     # -- pure form -------------------------------------------------------------
-    def stateless_call(self, trainable_values, non_trainable_values, *args,
+    def stateless_call(self, trainable_variables, non_trainable_variables, *args,
                        return_losses=False, **kwargs):
         """Call the layer as a pure function of its variable values.
 
@@ -547,14 +537,14 @@ class Layer:
         """
         trainable_vars = self.trainable_variables
         non_trainable_vars = self.non_trainable_variables
-        if len(trainable_values) != len(trainable_vars) or \
-                len(non_trainable_values) != len(non_trainable_vars):
+        if len(trainable_variables) != len(trainable_vars) or \
+                len(non_trainable_variables) != len(non_trainable_vars):
             raise ValueError(
                 f"stateless_call on '{self.name}' expects {len(trainable_vars)} trainable and "
-                f"{len(non_trainable_vars)} non-trainable values, got {len(trainable_values)} "
-                f"and {len(non_trainable_values)}.")
-        mapping = list(zip(trainable_vars, trainable_values))
-        mapping += list(zip(non_trainable_vars, non_trainable_values))
+                f"{len(non_trainable_vars)} non-trainable values, got {len(trainable_variables)} "
+                f"and {len(non_trainable_variables)}.")
+        mapping = list(zip(trainable_vars, trainable_variables))
+        mapping += list(zip(non_trainable_vars, non_trainable_variables))
         with StatelessScope(mapping) as scope, call_context.LossCollector() as collector:
             outputs = self(*args, **kwargs)
             if return_losses:
@@ -601,13 +591,51 @@ class Layer:
         return tree.map_structure(lambda t: t.shape, out)
 
     # -- config ----------------------------------------------------------------
+    def save_own_variables(self, store):
+        """Write this layer's own variables (not its sublayers') into `store` under "0",
+        "1", ...: trainable ones first, as created, then non-trainable ones."""
+        for i, variable in enumerate(self._own_variables()):
+            store[str(i)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        """Assign this layer's own variables from `store` (what `save_own_variables`
+        wrote); the number of entries must match."""
+        variables = self._own_variables()
+        if len(store.keys()) != len(variables):
+            raise ValueError(
+                f"Layer '{self.name}' expected {len(variables)} variables, but received "
+                f"{len(store.keys())} variables during loading. Expected: "
+                f"{[v.name for v in variables]}")
+        for i, variable in enumerate(variables):
+            variable.assign(store[str(i)])
+
+    def get_build_config(self):
+        """What `build_from_config` needs to create the weights again:
+        `{"input_shape": shape}` after a build with one input shape, `{"shapes_dict": {...}}`
+        after a build with named shapes, None before any build. Saved in `.keras` files."""
+        shapes = self.__dict__.get("_build_shapes")
+        if shapes is None or not self.built:
+            return None
+        if isinstance(shapes, dict) and all(k.endswith("_shape") for k in shapes):
+            return {"shapes_dict": dict(shapes)}
+        return {"input_shape": shapes}
+
+    def build_from_config(self, config):
+        """Build from `get_build_config()`'s output (nothing for None)."""
+        if not config:
+            return
+        if "input_shape" in config:
+            self.build(config["input_shape"])
+        elif "shapes_dict" in config:
+            self.build(**config["shapes_dict"])
+        else:
+            raise ValueError(f"{type(self).__name__}.build_from_config(): expected a config "
+                             f"with 'input_shape' or 'shapes_dict', received {config!r}")
+
     def get_config(self):
         """Constructor arguments. Subclasses that don't override this get the arguments
         their __init__ was called with (when those are plain Python values)."""
-        mode = self.__dict__.get("_quantization_mode")
-        dtype = policy_name(self._dtype_policy.name, mode) if mode is not None else \
-            dtype_policies.serialize(self._dtype_policy)
-        config = {"name": self.name, "trainable": self.trainable, "dtype": dtype,
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self._dtype_config(),
                   **activity.config_entry(self)}
         if type(self).get_config is Layer.get_config:
             config.update(auto_config.init_arguments(self, Layer.__init__))

@@ -3,7 +3,7 @@
 import difflib
 
 from lamina.core.serialization.deserialization import deserialize_keras_object
-from lamina.core.serialization.object_registration import get_registered_object
+from lamina.core.serialization.object_registration import CustomObjectScope, get_registered_object
 
 
 def unknown_name_error(kind, name, candidates):
@@ -47,3 +47,10 @@ def get_object(identifier, table, kind, family):
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret {kind}: {identifier!r}")
+
+
+def deserialize_with(get, config, custom_objects=None):
+    """`get(config)` with `custom_objects` loadable by name: the `deserialize` of the
+    regularizer, constraint and initializer families."""
+    with CustomObjectScope(custom_objects or {}):
+        return get(config)

@@ -85,6 +85,37 @@ def runs_own_graph(layer):
     return getattr(layer, "_propagates_masks", False)
 
 
+# -- eager: masks on concrete arrays ----------------------------------------------------------
+# Outside any trace a JAX array takes attributes, so an eager call leaves the mask on its
+# outputs as Keras does (`Embedding(..., mask_zero=True)(x)._keras_mask`), and the next eager
+# call reads it back. Traced values cannot hold attributes: inside a model, masks travel
+# beside the values (see the module docstring).
+def eager_mask(tensor):
+    return getattr(tensor, "_keras_mask", None) if _is_concrete(tensor) else None
+
+
+def _is_concrete(value):
+    import jax
+
+    return isinstance(value, jax.Array) and not isinstance(value, jax.core.Tracer)
+
+
+def attach_eager_masks(layer, outputs, first_input, previous_mask):
+    """Set `_keras_mask` on the concrete outputs of an eager call of a masking layer."""
+    if runs_own_graph(layer) or not layer.supports_masking:
+        return
+    if previous_mask is None and type(layer).compute_mask is _base_compute_mask():
+        return
+    masks = layer.compute_mask(first_input, previous_mask)
+    if masks is None:
+        return
+    flat_out = tree.flatten(outputs)
+    flat_masks = tree.flatten(masks) if isinstance(masks, (list, tuple, dict)) else [masks]
+    for value, mask in zip(flat_out, flat_masks):
+        if mask is not None and _is_concrete(value):
+            value._keras_mask = mask
+
+
 # -- symbolic: masks recorded on KerasTensors ----------------------------------------------
 def symbolic_mask(tensor):
     return getattr(tensor, "_keras_mask", None) if isinstance(tensor, KerasTensor) else None

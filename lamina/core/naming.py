@@ -1,13 +1,11 @@
 """Unique object names ("dense", "dense_1", ...) and the name scopes that form variable paths."""
 
-import collections
 import contextlib
 import re
 import threading
 
-from lamina.backend.session import on_clear_session
+from lamina.backend.uids import get_uid
 
-_counts = collections.defaultdict(int)
 _local = threading.local()
 
 
@@ -20,14 +18,8 @@ def to_snake_case(name):
 
 def auto_name(prefix):
     """Return `prefix` the first time, then `prefix_1`, `prefix_2`, ..."""
-    count = _counts[prefix]
-    _counts[prefix] += 1
+    count = get_uid(prefix) - 1
     return prefix if count == 0 else f"{prefix}_{count}"
-
-
-@on_clear_session
-def reset_names():
-    _counts.clear()
 
 
 def _scopes():
@@ -40,7 +32,11 @@ def _scopes():
 class name_scope:
     """Prefix the paths of variables created inside the block with `name`."""
 
-    def __init__(self, name):
+    def __init__(self, name, **kwargs):
+        # Keras's caller / deduplicate / override_parent options are not implemented.
+        if kwargs:
+            raise TypeError(f"name_scope('{name}'): keyword argument(s) {sorted(kwargs)} are "
+                            "not supported by lamina; only `name` is.")
         self.name = name
 
     def __enter__(self):

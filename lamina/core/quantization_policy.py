@@ -24,3 +24,10 @@ def split_policy(dtype):
 
 def policy_name(dtype, mode):
     return dtype if mode is None else f"{mode}_from_{dtype}"
+
+
+def amax_history_length_of(dtype):
+    """The amax history length a float8 policy (object or serialized dict) names, else None."""
+    if isinstance(dtype, dict):
+        return (dtype.get("config") or {}).get("amax_history_length")
+    return getattr(dtype, "amax_history_length", None)

@@ -35,7 +35,15 @@ class StatelessScope:
             variables read their own value; assignments to any variable are recorded.
     """
 
-    def __init__(self, state_mapping=()):
+    def __init__(self, state_mapping=None, collect_losses=False, initialize_variables=True):
+        # Losses are collected by `call_context.LossCollector` and new variables are always
+        # initialized at once: Keras's other settings of these two are refused.
+        for option, value, default in (("collect_losses", collect_losses, False),
+                                       ("initialize_variables", initialize_variables, True)):
+            if value is not default:
+                raise ValueError(f"StatelessScope: {option}={value!r} is not supported by "
+                                 f"lamina; expected {option}={default!r}.")
+        state_mapping = () if state_mapping is None else state_mapping
         if isinstance(state_mapping, dict):
             state_mapping = state_mapping.items()
         self._values = {}

@@ -7,6 +7,7 @@ import numpy as np
 from lamina.core import call_context, tree
 from lamina.core.keras_tensor import KerasTensor
 from lamina.core.stateless_scope import StatelessScope
+from lamina.core.symbolic_scope import SymbolicScope
 
 
 def _has_keras_tensor(x):
@@ -69,7 +70,7 @@ def infer_output_spec(fn, args, kwargs):
             k = tree.map_structure(sub, kwargs)
             prev = call_context.enter(k.get("training"))
             try:
-                with StatelessScope(), call_context.LossCollector():
+                with StatelessScope(), call_context.LossCollector(), SymbolicScope():
                     return fn(*a, **k)
             finally:
                 call_context.leave(prev)

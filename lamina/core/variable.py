@@ -70,9 +70,20 @@ class Variable:
             name scopes, e.g. "dense_1/kernel".
     """
 
-    def __init__(self, initializer, shape=None, dtype=None, trainable=True,
-                 name=None, aggregation="none", synchronization="auto", autocast=True):
+    # Set by add_weight(overwrite_with_gradient=True): the optimizer assigns the gradient.
+    overwrite_with_gradient = False
+
+    def __init__(self, initializer, shape=None, dtype=None, trainable=True, autocast=True,
+                 aggregation="none", synchronization="auto", name=None, layout=None,
+                 **kwargs):
         self.name = name or naming.auto_name("variable")
+        # An explicit layout is not implemented: the active distribution places variables.
+        if layout is not None:
+            raise ValueError(f"Variable '{self.name}': layout={layout!r} is not supported by "
+                             "lamina; expected layout=None (use a distribution scope).")
+        if kwargs:
+            raise TypeError(f"Variable '{self.name}': unexpected keyword argument(s) "
+                            f"{sorted(kwargs)}.")
         self.path = naming.scoped_path(self.name)
         self.trainable = bool(trainable)
         self.aggregation = aggregation

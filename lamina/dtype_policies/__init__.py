@@ -3,6 +3,7 @@
 from lamina.dtype_policies.dtype_policy import (  # noqa: F401
     DTypePolicy,
     QuantizedDTypePolicy,
+    QuantizedFloat8DTypePolicy,
     deserialize,
     get,
     serialize,

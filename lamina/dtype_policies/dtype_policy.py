@@ -96,7 +96,39 @@ class QuantizedDTypePolicy(DTypePolicy):
         return {"mode": self._mode, "source_name": self._source_name}
 
     def __repr__(self):
-        return f'<QuantizedDTypePolicy "{self._name}">'
+        return f'<{type(self).__name__} "{self._name}">'
+
+
+class QuantizedFloat8DTypePolicy(QuantizedDTypePolicy):
+    """The policy of a float8 layer (mode "float8"): float weights, float8 products with
+    delayed scaling; `amax_history_length` values of |x| are kept for each scale."""
+
+    default_amax_history_length = 1024
+
+    def __init__(self, mode, source_name=None, amax_history_length=1024):
+        super().__init__(mode, source_name)
+        if not isinstance(amax_history_length, int):
+            raise TypeError("`amax_history_length` must be an integer. "
+                            f"Received: amax_history_length={amax_history_length}")
+        self._amax_history_length = amax_history_length
+
+    @property
+    def amax_history_length(self):
+        return self._amax_history_length
+
+    def get_config(self):
+        return {**super().get_config(), "amax_history_length": self._amax_history_length}
+
+    def __eq__(self, other):
+        return super().__eq__(other) and \
+            self._amax_history_length == other._amax_history_length
+
+    def __hash__(self):
+        return hash((type(self).__name__, self._name, self._amax_history_length))
+
+
+_QUANTIZED = {"QuantizedDTypePolicy": QuantizedDTypePolicy,
+              "QuantizedFloat8DTypePolicy": QuantizedFloat8DTypePolicy}
 
 
 def _parse(name):
@@ -134,7 +166,8 @@ def dtype_policy():
 
 def serialize(policy):
     """Keras's config dict of a policy."""
-    return {"module": "keras", "class_name": type(policy).__name__,
+    module = "keras.dtype_policies" if isinstance(policy, QuantizedDTypePolicy) else "keras"
+    return {"module": module, "class_name": type(policy).__name__,
             "config": policy.get_config(), "registered_name": None}
 
 
@@ -143,6 +176,8 @@ def deserialize(config, custom_objects=None):
     if not isinstance(config, dict):
         raise ValueError(f"Expected a dict to deserialize a DTypePolicy, received: {config!r}")
     class_name = config.get("class_name", "DTypePolicy")
+    if class_name in _QUANTIZED:
+        return _QUANTIZED[class_name].from_config(config.get("config", {}))
     if class_name not in ("DTypePolicy", "FloatDTypePolicy"):
         raise ValueError(f"Unknown dtype policy class: {class_name!r}. lamina supports "
                          "DTypePolicy (float and mixed policies).")

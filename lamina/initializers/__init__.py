@@ -1,4 +1,5 @@
-from lamina.initializers.get import get, serialize
+from lamina.initializers.get import deserialize, get, serialize
+from lamina.initializers.stft import STFT
 from lamina.initializers.initializers import (
     Constant,
     GlorotNormal,
@@ -34,3 +35,7 @@ random_uniform = RandomUniform
 truncated_normal = TruncatedNormal
 variance_scaling = VarianceScaling
 zeros = Zeros
+stft = STFT
+STFTInitializer = STFT
+IdentityInitializer = Identity
+OrthogonalInitializer = Orthogonal

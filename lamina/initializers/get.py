@@ -1,21 +1,22 @@
 """Resolve an initializer from a name, a config dict, a class, or a callable."""
 
-from lamina.core.lookup import find_named
+from lamina.core.lookup import deserialize_with, find_named
 from lamina.core.naming import to_snake_case
 from lamina.core.serialization.deserialization import deserialize_keras_object
 from lamina.initializers import initializers as _init
+from lamina.initializers.stft import STFT
 
 _CLASSES = [
     _init.Zeros, _init.Ones, _init.Constant, _init.Identity, _init.RandomNormal,
     _init.RandomUniform, _init.TruncatedNormal, _init.VarianceScaling, _init.GlorotUniform,
     _init.GlorotNormal, _init.HeNormal, _init.HeUniform, _init.LecunNormal, _init.LecunUniform,
-    _init.Orthogonal,
+    _init.Orthogonal, STFT,
 ]
 ALL = {cls.__name__: cls for cls in _CLASSES}
 ALL.update({to_snake_case(cls.__name__): cls for cls in _CLASSES})
 ALL.update({"zero": _init.Zeros, "one": _init.Ones, "uniform": _init.RandomUniform,
             "normal": _init.RandomNormal, "orthogonal": _init.Orthogonal,
-            "identity": _init.Identity})
+            "identity": _init.Identity, "STFTInitializer": STFT})
 
 
 def serialize(initializer):
@@ -39,3 +40,8 @@ def get(identifier):
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret initializer: {identifier!r}")
+
+
+def deserialize(config, custom_objects=None):
+    """The initializer a config dict (or a name) describes."""
+    return deserialize_with(get, config, custom_objects)

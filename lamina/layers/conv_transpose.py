@@ -4,7 +4,7 @@ Channels-last inputs use `ops.conv_transpose`'s hand-written gradients (both are
 convolutions, fast inside compiled loops).
 """
 
-from lamina.layers.conv import BaseConv
+from lamina.layers.conv import BaseConv, init_arguments
 from lamina.ops._nn_conv_pool import _transpose_padding, conv_transpose
 
 
@@ -96,8 +96,26 @@ class Conv2DTranspose(BaseConvTranspose):
 
     rank = 2
 
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
+                 output_padding=None, data_format=None, dilation_rate=(1, 1),
+                 activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        # Keras's defaults here are tuples; the parameters are those of the base class.
+        super().__init__(**init_arguments(locals()))
+
 
 class Conv3DTranspose(BaseConvTranspose):
     """3D transposed convolution over (batch, depth, height, width, channels)."""
 
     rank = 3
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
+                 data_format=None, output_padding=None, dilation_rate=(1, 1, 1),
+                 activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        # Keras's defaults here are tuples; the parameters are those of the base class.
+        super().__init__(**init_arguments(locals()))

@@ -8,24 +8,34 @@ from lamina.core.layer import Layer
 from lamina.core.serialization.lambda_serialization import deserialize_function, serialize_function
 from lamina.layers import quantization
 from lamina.layers.dense_matmul import dense_matmul
+from lamina.layers.float8_product import add_float8_variables, float8_product
 from lamina.layers.int8_product import int8_product
 from lamina.quantizers.quantizers import dequantize_grouped, unpack_int4
 from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
+from lamina.layers.lora import LoraMixin, lora_weight
 
 
-class Dense(Layer):
+class Dense(LoraMixin, Layer):
     """`activation(inputs @ kernel + bias)`.
 
     Input (..., input_dim) -> output (..., units). kernel (input_dim, units) starts
     "glorot_uniform", bias (units,) "zeros". activation None means linear.
+
+    Examples:
+        >>> layer = keras.layers.Dense(4, activation="relu")
+        >>> layer(np.ones((2, 3))).shape
+        (2, 4)
+        >>> [tuple(w.shape) for w in layer.weights]
+        [(3, 4), (4,)]
     """
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-                 lora_rank=None, quantization_config=None, **kwargs):
+                 lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs):
         super().__init__(**kwargs)
         self.quantization_config = quantization.config_from(self, quantization_config)
+        self._init_lora(lora_rank, lora_alpha)
         if not isinstance(units, int) or units <= 0:
             raise ValueError(f"Dense '{self.name}': units must be a positive int, got {units!r}.")
         self.units = units
@@ -45,9 +55,11 @@ class Dense(Layer):
         if input_dim is None:
             raise ValueError(f"Dense '{self.name}' needs a known last input dimension, got "
                              f"input shape {tuple(input_shape)}.")
+        if self.quantization_mode == "float8":  # Keras makes these first when built
+            add_float8_variables(self)
         if self.quantization_mode == "int4":
             quantization.add_int4_kernel(self, (input_dim, self.units), self.units)
-        elif self.quantization_mode is not None:
+        elif self.quantization_mode not in (None, "float8"):
             quantization.check_mode(self, self.quantization_mode)
             quantization.add_int8_kernel(self, (input_dim, self.units), (self.units,))
         else:
@@ -62,15 +74,21 @@ class Dense(Layer):
                                         constraint=self.bias_constraint, name="bias")
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
         self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
 
-    def call(self, inputs):
+    kernel = lora_weight("kernel")
+
+    def call(self, inputs, training=None):
+        if self.quantization_mode == "float8":
+            return self.activation(float8_product(self, jnp.matmul, inputs, training))
         if self.quantization_mode == "int8":
             x = int8_product(jnp.matmul, inputs, self.kernel.value, self.kernel_scale.value[None],
                              -1, self.inputs_quantizer, self.compute_dtype)
         elif self.quantization_mode == "int4":
             x = self._int4_matmul(inputs)
         else:
-            x = dense_matmul(inputs, self.kernel.value)
+            x = dense_matmul(inputs, self._lora_weight_value())
         if self.bias is not None:
             x = x + self.bias.value
         return self.activation(x)
@@ -107,6 +125,7 @@ class Dense(Layer):
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
             **kernel_options_config(self),
+            **self._lora_config(),
         })
         config.update(quantization.config_entry(self))
         return config

@@ -5,7 +5,7 @@ and configured as in Keras: `kernel` (depthwise) or `depthwise_kernel` and
 `pointwise_kernel` (separable), with `depthwise_*` and `pointwise_*` options.
 """
 
-from lamina.layers.conv import BaseConv
+from lamina.layers.conv import BaseConv, init_arguments
 from lamina.layers.kernel_options import options_config, set_options
 from lamina.ops._nn_conv_pool import depthwise_conv, separable_conv
 
@@ -20,12 +20,6 @@ def _check_depth(layer, depth_multiplier):
         raise ValueError(f"{type(layer).__name__} '{layer.name}': depth_multiplier must be a "
                          f"positive int, got {depth_multiplier!r}.")
     return depth_multiplier
-
-
-def _arguments(local_vars):
-    """An __init__'s arguments, read from its `locals()`, with **kwargs merged in."""
-    args = {k: v for k, v in local_vars.items() if k not in ("self", "kwargs", "__class__")}
-    return {**args, **local_vars["kwargs"]}
 
 
 def _init_depthwise(layer, filters, depth_multiplier, depthwise_initializer,
@@ -59,7 +53,7 @@ class BaseDepthwiseConv(BaseConv):
                  depthwise_initializer="glorot_uniform", bias_initializer="zeros",
                  depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, bias_constraint=None, **kwargs):
-        _init_depthwise(self, filters=1, **_arguments(locals()))
+        _init_depthwise(self, filters=1, **init_arguments(locals()))
 
     def kernel_shape(self, channels):
         return self.kernel_size + (channels, self.depth_multiplier)
@@ -101,7 +95,7 @@ class BaseSeparableConv(BaseConv):
                  pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
                  **kwargs):
-        arguments = _arguments(locals())
+        arguments = init_arguments(locals())
         for option in _OPTIONS:
             del arguments[f"pointwise_{option}"]
         _init_depthwise(self, **arguments)
@@ -143,6 +137,14 @@ class DepthwiseConv2D(BaseDepthwiseConv):
 
     rank = 2
 
+    def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
+                 data_format=None, dilation_rate=(1, 1), activation=None, use_bias=True,
+                 depthwise_initializer="glorot_uniform", bias_initializer="zeros",
+                 depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, bias_constraint=None, **kwargs):
+        # Keras's defaults here are tuples; the parameters are those of the base class.
+        super().__init__(**init_arguments(locals()))
+
 
 class SeparableConv1D(BaseSeparableConv):
     """Depthwise-separable 1D convolution over (batch, steps, channels)."""
@@ -154,3 +156,13 @@ class SeparableConv2D(BaseSeparableConv):
     """Depthwise-separable 2D convolution over (batch, height, width, channels)."""
 
     rank = 2
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
+                 depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", depthwise_regularizer=None,
+                 pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
+                 **kwargs):
+        # Keras's defaults here are tuples; the parameters are those of the base class.
+        super().__init__(**init_arguments(locals()))

@@ -2,13 +2,18 @@
 
 import re
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 
 from lamina import activations
 from lamina.core.layer import Layer
 from lamina.layers import quantization
+from lamina.layers.float8_product import add_float8_variables, float8_product
 from lamina.layers.int8_product import int8_product
 from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
+from lamina.layers.lora import LoraMixin, lora_weight
+from lamina.quantizers.quantizers import dequantize_grouped, unpack_int4
 
 
 def parse_equation(equation):
@@ -133,7 +138,7 @@ def quantization_axes(equation, input_ndim):
     return QuantizationAxes(in_spec, w_spec, out_spec)
 
 
-class EinsumDense(Layer):
+class EinsumDense(LoraMixin, Layer):
     """`activation(einsum(equation, inputs, kernel) + bias)`.
 
     Args:
@@ -146,14 +151,16 @@ class EinsumDense(Layer):
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, lora_rank=None, lora_alpha=None,
                  gptq_unpacked_column_size=None, quantization_config=None, **kwargs):
+        # Keras takes activity_regularizer by keyword only (through **kwargs).
+        activity_regularizer = kwargs.pop("activity_regularizer", None)
         super().__init__(**kwargs)
-        if lora_rank or gptq_unpacked_column_size:
-            raise ValueError(f"EinsumDense '{self.name}': LoRA and GPTQ are not supported by "
-                             "lamina.")
+        if gptq_unpacked_column_size:
+            raise ValueError(f"EinsumDense '{self.name}': GPTQ is not supported by lamina.")
         self.quantization_config = quantization.config_from(self, quantization_config)
+        self._init_lora(lora_rank, lora_alpha)
         parse_equation(equation)
         self.equation = equation
         self.partial_output_shape = (output_shape,) if isinstance(output_shape, int) \
@@ -176,8 +183,13 @@ class EinsumDense(Layer):
                              f"axes for input shape {tuple(input_shape)}.")
         self.full_output_shape = output
         self._axes = quantization_axes(self.equation, len(input_shape))
-        if self.quantization_mode is not None:
-            quantization.check_mode(self, self.quantization_mode, ("int8",))
+        if self.quantization_mode == "float8":  # Keras makes these first when built
+            add_float8_variables(self)
+        self._kernel_shape = tuple(kernel)
+        if self.quantization_mode == "int4":
+            quantization.add_int4_kernel(self, self._int4_shape(), self._int4_shape()[1])
+        elif self.quantization_mode not in (None, "float8"):
+            quantization.check_mode(self, self.quantization_mode, ("int8", "int4", "float8"))
             quantization.add_int8_kernel(self, tuple(kernel),
                                          self._axes.stored_scale_shape(kernel))
         else:
@@ -189,28 +201,69 @@ class EinsumDense(Layer):
             self.bias = self.add_weight(shape=bias, initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint, name="bias")
+        self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
+
+    kernel = lora_weight("kernel")
 
     def call(self, inputs, training=None):
+        if self.quantization_mode == "float8":
+            return self.activation(float8_product(
+                self, lambda a, b: jnp.einsum(self.equation, a, b), inputs, training))
         if self.quantization_mode == "int8":
             axes = self._axes
             x = int8_product(
                 lambda a, b, **kw: jnp.einsum(self.equation, a, b, **kw), inputs,
                 self.kernel.value, axes.to_kernel_layout(self.kernel_scale.value),
                 axes.input_reduced, self.inputs_quantizer, self.compute_dtype)
+        elif self.quantization_mode == "int4":
+            x = self._int4_einsum(inputs)
         else:
-            x = jnp.einsum(self.equation, inputs, self.kernel.value)
+            x = jnp.einsum(self.equation, inputs, self._lora_weight_value())
         if self.bias is not None:
             x = x + self.bias.value
         return self.activation(x)
 
-    # -- quantization (int8 kernel, abs-max over the contracted axes; Keras's variables) --
+    # -- quantization (Keras's variables and layouts) -----------------------------------
     def quantize(self, mode=None, type_check=True, config=None):
-        """Store the kernel as int8 with abs-max scales over its contracted axes; calls
-        quantize their inputs over the contracted axes. mode: "int8"."""
+        """mode "int8": the kernel as int8 with abs-max scales over its contracted axes;
+        calls quantize their inputs over the contracted axes. mode "int4": the kernel
+        reshaped to (rows, columns) = (product of the contracted axes, of the others), as
+        Keras, stored as int4 packed along the columns; by default asymmetric in groups
+        of 128 rows (Int4QuantizationConfig's block_size; -1: one scale per column),
+        weight-only. mode "float8": float8 training (the float kernel stays)."""
         quantization.quantize_kernel(
             self, EinsumDense, mode, type_check, config, reduced_axes=self._axes.kernel_reduced,
             scale_shape=self._axes.stored_scale_shape(self.kernel.shape),
-            stored_scale=self._axes.to_stored_layout)
+            stored_scale=self._axes.to_stored_layout, int4_units=self._int4_shape()[1])
+
+    def _int4_shape(self):
+        """Keras's 2-D int4 layout of the kernel: (rows, columns)."""
+        rows = int(np.prod([d for i, d in enumerate(self._kernel_shape)
+                            if i in self._axes.kernel_reduced]))
+        return rows, int(np.prod(self._kernel_shape)) // rows
+
+    def _int4_einsum(self, inputs):
+        """einsum with the dequantized int4 kernel; an activation quantizer (from the
+        config) rounds the inputs, the gradient reaches them as through the float kernel."""
+        columns = self._int4_shape()[1]
+        q = unpack_int4(self.kernel.value, columns, axis=-1)
+        if self.g_idx is None:  # one symmetric scale per column
+            flat = q.astype(self.compute_dtype) / self.kernel_scale.value
+        else:
+            flat = dequantize_grouped(q, self.kernel_scale.value, self.kernel_zero.value,
+                                      self.g_idx.value)
+        kernel = flat.reshape(self._kernel_shape).astype(self.compute_dtype)
+        y = jnp.einsum(self.equation, inputs, kernel)
+        if self.inputs_quantizer is None:
+            return y
+        xq, x_scale = self.inputs_quantizer(inputs, axis=self._axes.input_reduced)
+        unit = jnp.ones([1 if i in self._axes.kernel_reduced else d
+                         for i, d in enumerate(self._kernel_shape)], self.compute_dtype)
+        rounded = jnp.einsum(self.equation, xq.astype(self.compute_dtype), kernel) / \
+            jnp.einsum(self.equation, x_scale, unit)
+        return y + jax.lax.stop_gradient(rounded - y)
 
     _saved_variables = quantization.kernel_file_order
 
@@ -221,6 +274,7 @@ class EinsumDense(Layer):
     def get_config(self):
         config = {**super().get_config(), "output_shape": self.partial_output_shape,
                   "equation": self.equation, "activation": activations.serialize(self.activation),
-                  "bias_axes": self.bias_axes, **kernel_options_config(self)}
+                  "bias_axes": self.bias_axes, **kernel_options_config(self),
+                  **self._lora_config()}
         config.update(quantization.config_entry(self))
         return config

@@ -5,6 +5,7 @@ import numpy as np
 
 from lamina import constraints, initializers, regularizers
 from lamina.core.layer import Layer
+from lamina.layers.lora import LoraMixin, lora_weight
 from lamina.core.serialization.serialization import serialize_keras_object as _ser
 from lamina.layers import quantization
 from lamina.quantizers.quantization_config import Int4QuantizationConfig, QuantizationConfig
@@ -16,7 +17,7 @@ from lamina.quantizers.quantizers import (
 )
 
 
-class Embedding(Layer):
+class Embedding(LoraMixin, Layer):
     """(batch, ...) integer indices in [0, input_dim) -> (batch, ..., output_dim).
 
     embeddings: (input_dim, output_dim), initialized "uniform" (-0.05, 0.05).
@@ -24,9 +25,11 @@ class Embedding(Layer):
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
-                 weights=None, lora_rank=None, quantization_config=None, **kwargs):
+                 weights=None, lora_rank=None, lora_alpha=None, quantization_config=None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.quantization_config = quantization.config_from(self, quantization_config)
+        self._init_lora(lora_rank, lora_alpha)
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
@@ -37,7 +40,7 @@ class Embedding(Layer):
 
     def build(self, input_shape=None):
         if self.quantization_mode is not None:
-            quantization.check_mode(self, self.quantization_mode)
+            quantization.check_mode(self, self.quantization_mode, ("int8", "int4"))
             self._quantized_build()
             self.built = True
             return
@@ -48,15 +51,21 @@ class Embedding(Layer):
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
         self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
+
+    embeddings = lora_weight("embeddings")
+    _lora_target = "embeddings"
+    _lora_prefix = "lora_embeddings"
 
     def call(self, inputs):
         indices = inputs if jnp.issubdtype(inputs.dtype, jnp.integer) else inputs.astype(jnp.int32)
+        if self.quantization_mode is None:
+            return jnp.take(self._lora_weight_value(), indices, axis=0)
         table = self.embeddings.value
         if self.quantization_mode == "int4":
             table = unpack_int4(table, self.output_dim, axis=-1)
         rows = jnp.take(table, indices, axis=0)
-        if self.quantization_mode is None:
-            return rows
         scale = jnp.take(self.embeddings_scale.value, indices, axis=0)
         if getattr(self, "g_idx", None) is None:  # one scale per row
             return rows.astype(self.compute_dtype) / scale[..., None]
@@ -94,7 +103,11 @@ class Embedding(Layer):
         Int4QuantizationConfig sets block_size; -1 for one scale per row)."""
         if type_check and type(self) is not Embedding:
             return super().quantize(mode, type_check, config)
-        mode = quantization.check_quantize_args(self, mode, config)
+        mode = quantization.check_quantize_args(self, mode, config, ("int8", "int4"))
+        with quantization.scope_of(self.embeddings):
+            self._quantize_table(mode, config)
+
+    def _quantize_table(self, mode, config):
         if mode == "int4" and config is None:
             config = Int4QuantizationConfig()
         self.quantization_config = config
@@ -136,4 +149,4 @@ class Embedding(Layer):
                 "embeddings_regularizer": _ser(self.embeddings_regularizer),
                 "embeddings_constraint": _ser(self.embeddings_constraint),
                 "mask_zero": self.mask_zero,
-                **quantization.config_entry(self)}
+                **quantization.config_entry(self), **self._lora_config()}

@@ -15,9 +15,15 @@ class InputLayer(Layer):
         dtype: default floatx(). name: default "input_layer", "input_layer_1", ...
     """
 
-    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=False, batch_shape=None,
-                 input_tensor=None, name=None, **kwargs):
+    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, ragged=None,
+                 batch_shape=None, input_tensor=None, optional=False, name=None, **kwargs):
         super().__init__(name=name, dtype=dtype, **kwargs)
+        if ragged:
+            raise ValueError(f"InputLayer '{self.name}': ragged=True is not supported; lamina "
+                             "has no ragged tensors (pad the sequences instead).")
+        if optional:
+            raise ValueError(f"InputLayer '{self.name}': optional=True is not supported; "
+                             "lamina's functional models need every input.")
         if input_tensor is not None:
             if not isinstance(input_tensor, KerasTensor):
                 raise ValueError(f"InputLayer '{self.name}': input_tensor must be a KerasTensor, "
@@ -53,16 +59,18 @@ class InputLayer(Layer):
 
     def get_config(self):
         return {"batch_shape": self.batch_shape, "dtype": self.dtype, "sparse": self.sparse,
-                "name": self.name}
+                "ragged": False, "name": self.name, "optional": False}
 
     @property
     def output(self):
         return self._input_tensor
 
 
-def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None,
-          tensor=None, optional=False):
-    """A symbolic input of a functional model: `Input(shape=(3,))` has shape (None, 3)."""
+def Input(shape=None, batch_size=None, dtype=None, sparse=None, ragged=None, batch_shape=None,
+          name=None, tensor=None, optional=False):
+    """A symbolic input of a functional model: `Input(shape=(3,))` has shape (None, 3).
+    ragged=True and optional=True are refused (see InputLayer)."""
     layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=bool(sparse),
-                       batch_shape=batch_shape, name=name, input_tensor=tensor)
+                       ragged=ragged, batch_shape=batch_shape, name=name, input_tensor=tensor,
+                       optional=optional)
     return layer.output

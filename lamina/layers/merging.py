@@ -196,7 +196,11 @@ multiply = _functional(Multiply)
 average = _functional(Average)
 maximum = _functional(Maximum)
 minimum = _functional(Minimum)
-concatenate = _functional(Concatenate)
+
+
+def concatenate(inputs, axis=-1, **kwargs):
+    """Functional form: `Concatenate(axis=axis, **kwargs)(inputs)`."""
+    return Concatenate(axis=axis, **kwargs)(inputs)
 
 
 def dot(inputs, axes=-1, **kwargs):

@@ -227,6 +227,10 @@ class MultiHeadAttention(Layer):
         dropped = self._dropout_layer(weights, training=training) if self._dropout > 0 else weights
         return jnp.einsum(self._combine_equation, dropped, value), weights
 
+    def _project_key_value(self, key, value):
+        """The key and value projected into heads (a subclass may share heads)."""
+        return self._key_dense(key), self._value_dense(value)
+
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
              attention_mask=None, return_attention_scores=False, training=None,
              use_causal_mask=False):
@@ -235,9 +239,9 @@ class MultiHeadAttention(Layer):
         mask = self._attention_mask(query, value, query_mask, value_mask, key_mask,
                                     attention_mask, use_causal_mask)
         gate = self._gate_dense(query) if self._use_gate else None
+        key, value = self._project_key_value(key, value)
         output, scores = self._compute_attention(
-            self._query_dense(query), self._key_dense(key), self._value_dense(value), mask,
-            training, return_attention_scores)
+            self._query_dense(query), key, value, mask, training, return_attention_scores)
         if gate is not None:
             output = output * gate
         output = self._output_dense(output)

@@ -36,8 +36,18 @@ class BatchNormalization(Layer):
                  beta_initializer="zeros", gamma_initializer="ones",
                  moving_mean_initializer="zeros", moving_variance_initializer="ones",
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
-                 gamma_constraint=None, synchronized=False, **kwargs):
+                 gamma_constraint=None, renorm=False, renorm_clipping=None,
+                 renorm_momentum=0.99, synchronized=False, **kwargs):
         super().__init__(**kwargs)
+        # Batch renormalization is not implemented: refuse it rather than ignore it.
+        for option, value, default in (("renorm", renorm, False),
+                                       ("renorm_clipping", renorm_clipping, None),
+                                       ("renorm_momentum", renorm_momentum, 0.99)):
+            if value != default:
+                raise ValueError(f"BatchNormalization '{self.name}': {option}={value!r} is not "
+                                 f"supported by lamina (batch renormalization); expected "
+                                 f"{option}={default!r}.")
+        self.renorm, self.renorm_clipping, self.renorm_momentum = False, None, 0.99
         self.axis = axis
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
@@ -107,7 +117,8 @@ class BatchNormalization(Layer):
                 "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
                 **options_config(self, GAMMA_BETA_OPTIONS + ("moving_mean_initializer",
                                                       "moving_variance_initializer")),
-                "synchronized": self.synchronized}
+                "renorm": self.renorm, "renorm_clipping": self.renorm_clipping,
+                "renorm_momentum": self.renorm_momentum, "synchronized": self.synchronized}
 
     @classmethod
     def from_config(cls, config):
@@ -125,9 +136,11 @@ class LayerNormalization(Layer):
     """Normalize each sample over `axis` (default -1): (x - mean) / sqrt(var + epsilon),
     then scale by gamma and shift by beta (shape of the normalized dims)."""
 
-    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
+        # Keras takes the deprecated rms_scaling by keyword only (not in its signature).
+        rms_scaling = kwargs.pop("rms_scaling", False)
         super().__init__(**kwargs)
         self.axis = axis
         self.epsilon = float(epsilon)

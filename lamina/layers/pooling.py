@@ -19,8 +19,9 @@ class BasePooling(Layer):
     rank = 2
     mode = "max"
 
-    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None,
+                 **kwargs):
+        super().__init__(name=name, **kwargs)
         n = self.rank
         self.pool_size = normalize_tuple(pool_size, n, "pool_size", self)
         self.strides = normalize_tuple(strides if strides is not None else self.pool_size, n,
@@ -85,13 +86,25 @@ class BasePooling(Layer):
 class MaxPooling1D(BasePooling):
     rank, mode = 1, "max"
 
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None,
+                 name=None, **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, name, **kwargs)
+
 
 class MaxPooling2D(BasePooling):
     rank, mode = 2, "max"
 
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
+                 name=None, **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, name, **kwargs)
+
 
 class MaxPooling3D(BasePooling):
     rank, mode = 3, "max"
+
+    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None,
+                 name=None, **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, name, **kwargs)
 
 
 class AveragePooling1D(BasePooling):

@@ -1,10 +1,15 @@
 """What the quantizable layers (Dense, EinsumDense, Embedding) share: argument checks,
 swapping a float weight for its quantized form, and Keras's variable order in files."""
 
+import contextlib
+
 import numpy as np
 
+from lamina.core import naming
 from lamina.core.layer import Layer, _bump_structure
+from lamina.core.layer_quantization import QuantizationUnavailableError
 from lamina.core.quantization_policy import QUANTIZATION_MODES
+from lamina.layers.float8_product import FLOAT8_VARIABLES, add_float8_variables
 from lamina.quantizers.quantization_config import Int4QuantizationConfig, QuantizationConfig
 from lamina.quantizers.quantizers import (
     AbsMaxQuantizer,
@@ -13,7 +18,7 @@ from lamina.quantizers.quantizers import (
 )
 from lamina.quantizers.registry import deserialize, serialize
 
-SUPPORTED_MODES = ("int8", "int4")
+SUPPORTED_MODES = ("int8", "int4", "float8")
 
 
 def config_from(layer, quantization_config):
@@ -44,7 +49,7 @@ def check_mode(layer, mode, supported=SUPPORTED_MODES):
                          f"is not available in lamina; supported: {list(SUPPORTED_MODES)}.")
     if mode not in supported:
         # A layer type without this form: model.quantize warns and skips it, as Keras.
-        raise NotImplementedError(f"{type(layer).__name__} '{layer.name}' has no '{mode}' "
+        raise QuantizationUnavailableError(f"{type(layer).__name__} '{layer.name}' has no '{mode}' "
                                   f"form in lamina (it has {list(supported)}).")
 
 
@@ -55,6 +60,9 @@ def check_quantize_args(layer, mode, config, supported=SUPPORTED_MODES):
     if not layer.built:
         raise ValueError(f"Cannot quantize a layer that isn't yet built. Layer '{layer.name}' "
                          f"(of type '{type(layer).__name__}') is not built yet.")
+    if getattr(layer, "lora_enabled", False):
+        raise ValueError(f"Layer '{layer.name}' has LoRA enabled; lamina cannot quantize a "
+                         "LoRA layer. Quantize before calling enable_lora, or not at all.")
     if layer.quantization_mode is not None:
         raise ValueError(f"Layer '{layer.name}' is already quantized with "
                          f"dtype_policy='{layer.dtype_policy.name}'. Received: mode={mode}")
@@ -63,6 +71,16 @@ def check_quantize_args(layer, mode, config, supported=SUPPORTED_MODES):
         raise ValueError(f"Layer '{layer.name}': quantization mode '{mode}' does not match "
                          f"the config's mode '{config.mode}'.")
     return mode
+
+
+@contextlib.contextmanager
+def scope_of(variable):
+    """The name scopes `variable` was made in, so the weights `quantize` adds get the
+    same path prefix ("sequential/dense/kernel_scale"), as Keras's do."""
+    with contextlib.ExitStack() as stack:
+        for part in variable.path.split("/")[:-1]:
+            stack.enter_context(naming.name_scope(part))
+        yield
 
 
 def drop_variable(layer, variable):
@@ -91,7 +109,8 @@ def int4_block_size(policy_mode):
 
 
 def add_int4_kernel(layer, kernel_shape, units):
-    """Keras's variables of an int4 Dense: `kernel` (two int4 per int8 along the units,
+    """Keras's variables of an int4 Dense (an EinsumDense passes its kernel as the 2-D
+    (rows, columns) Keras packs): `kernel` (two int4 per int8 along the units,
     shape (in, ceil(units / 2))), `kernel_scale`, and for groups of rows `kernel_zero`
     and `g_idx` (each row's group). Weight-only unless the config has an activation
     quantizer."""
@@ -117,13 +136,26 @@ def quantize_kernel(layer, owner, mode, type_check, config, reduced_axes, scale_
                     stored_scale, int4_units=None):
     """`layer.quantize(...)` for an int8 kernel (abs-max over `reduced_axes`; the scale
     is stored as `stored_scale(scale)`, of shape `scale_shape`) or, where `int4_units`
-    is given, an int4 one (Keras's default: groups of 128 rows). Subclasses of `owner`
+    is given, an int4 one (Keras's default: groups of 128 rows) of the kernel reshaped
+    to (rows, int4_units). Subclasses of `owner`
     are refused unless type_check=False (their call may not use the kernel as `owner`
     does), as in Keras."""
     if type_check and type(layer) is not owner:
         return Layer.quantize(layer, mode, type_check, config)
-    supported = ("int8", "int4") if int4_units is not None else ("int8",)
+    supported = ("int8", "int4", "float8") if int4_units is not None else ("int8", "float8")
     mode = check_quantize_args(layer, mode, config, supported)
+    with scope_of(layer.kernel):
+        _quantize_kernel(layer, mode, config, reduced_axes, scale_shape, stored_scale,
+                         int4_units)
+
+
+def _quantize_kernel(layer, mode, config, reduced_axes, scale_shape, stored_scale, int4_units):
+    if mode == "float8":  # the float kernel stays; six scale variables join it
+        layer.quantization_config = config
+        layer._quantization_mode = mode
+        layer._amax_history_length = None  # Keras: the policy's default length
+        add_float8_variables(layer)
+        return
     if mode == "int4" and config is None:
         config = Int4QuantizationConfig()
     layer.quantization_config = config
@@ -140,15 +172,17 @@ def quantize_kernel(layer, owner, mode, type_check, config, reduced_axes, scale_
         return
     block = config.block_size if config.block_size not in (None, -1) else -1
     layer._quantization_mode = f"int4/{block}"
+    # Keras's int4 layout: the kernel reshaped (in memory order) to (rows, int4_units)
+    flat = float_kernel.value.reshape(-1, int4_units)
     if block == -1:
         quantizer = QuantizationConfig.weight_quantizer_or_default(
             config, AbsMaxQuantizer(axis=0, value_range=(-8, 7)))
-        kernel, scale = quantizer(float_kernel.value, to_numpy=True)
+        kernel, scale = quantizer(flat, to_numpy=True)
         zero = None
     else:
         kernel, scale, zero = abs_max_quantize_grouped_with_zero_point(
-            float_kernel.value, block_size=block, to_numpy=True)
-    add_int4_kernel(layer, tuple(float_kernel.shape), int4_units)
+            flat, block_size=block, to_numpy=True)
+    add_int4_kernel(layer, tuple(flat.shape), int4_units)
     layer.kernel.assign(pack_int4(kernel, axis=-1)[0])
     layer.kernel_scale.assign(scale.reshape(layer.kernel_scale.shape))
     if zero is not None:
@@ -157,6 +191,10 @@ def quantize_kernel(layer, owner, mode, type_check, config, reduced_axes, scale_
 
 def kernel_file_order(layer):
     """Keras's file order of a quantized layer's variables: kernel, bias, kernel_scale
-    (and an int4 layer's kernel_zero and g_idx)."""
-    names = ("kernel", "bias", "kernel_scale", "kernel_zero", "g_idx")
+    (and an int4 layer's kernel_zero and g_idx); a float8 layer's kernel, bias and its six
+    scale and history variables."""
+    if layer.quantization_mode == "float8":
+        names = ("kernel", "bias") + FLOAT8_VARIABLES
+    else:
+        names = ("kernel", "bias", "kernel_scale", "kernel_zero", "g_idx")
     return [getattr(layer, n) for n in names if getattr(layer, n, None) is not None]

@@ -48,6 +48,9 @@ class Dropout(Layer):
 class SpatialDropout1D(Dropout):
     """Drops whole channels of (batch, steps, channels) inputs."""
 
+    def __init__(self, rate, seed=None, name=None, dtype=None):
+        super().__init__(rate, seed=seed, name=name, dtype=dtype)
+
     def _mask_shape(self, inputs):
         return (inputs.shape[0], 1, inputs.shape[-1])
 
@@ -62,8 +65,8 @@ class SpatialDropout1D(Dropout):
 class SpatialDropout2D(Dropout):
     """Drops whole channels of (batch, h, w, channels) inputs."""
 
-    def __init__(self, rate, data_format=None, seed=None, **kwargs):
-        super().__init__(rate, seed=seed, **kwargs)
+    def __init__(self, rate, data_format=None, seed=None, name=None, dtype=None):
+        super().__init__(rate, seed=seed, name=name, dtype=dtype)
         self.data_format = data_format or "channels_last"
 
     def _mask_shape(self, inputs):

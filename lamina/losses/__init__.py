@@ -10,6 +10,7 @@ from lamina.losses.hinge import (
     squared_hinge,
 )
 from lamina.losses.loss import Loss, LossFunctionWrapper, reduce_weighted_values
+from lamina.losses.metric_learning import Circle, circle
 from lamina.losses.overlap import Dice, Tversky, dice, tversky
 from lamina.losses.probabilistic import (
     BinaryCrossentropy,
@@ -27,6 +28,11 @@ from lamina.losses.probabilistic import (
     poisson,
     sparse_categorical_crossentropy,
 )
+from lamina.losses.robust import (
+    CategoricalGeneralizedCrossEntropy,
+    categorical_generalized_cross_entropy,
+)
+from lamina.losses.sequence import CTC, ctc
 from lamina.losses.regression import (
     CosineSimilarity,
     Huber,

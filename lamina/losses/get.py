@@ -4,7 +4,8 @@ a class, a function or a Loss instance; and turn losses into Keras 3 config dict
 import inspect
 
 from lamina.core.lookup import unknown_name_error
-from lamina.losses import hinge, overlap, probabilistic, regression
+from lamina.losses import (hinge, metric_learning, overlap, probabilistic, regression, robust,
+                           sequence)
 from lamina.losses.loss import Loss, LossFunctionWrapper
 from lamina.core.serialization.object_registration import get_registered_object
 from lamina.core.serialization.serialization import serialize_keras_object
@@ -19,6 +20,7 @@ _CLASSES = [
     probabilistic.SparseCategoricalCrossentropy, probabilistic.KLDivergence,
     probabilistic.Poisson,
     hinge.Hinge, hinge.SquaredHinge, hinge.CategoricalHinge, overlap.Dice, overlap.Tversky,
+    sequence.CTC, metric_learning.Circle, robust.CategoricalGeneralizedCrossEntropy,
 ]
 _FUNCTIONS = [
     regression.mean_squared_error, regression.mean_absolute_error,
@@ -29,6 +31,7 @@ _FUNCTIONS = [
     probabilistic.sparse_categorical_crossentropy, probabilistic.kl_divergence,
     probabilistic.poisson,
     hinge.hinge, hinge.squared_hinge, hinge.categorical_hinge, overlap.dice, overlap.tversky,
+    sequence.ctc, metric_learning.circle, robust.categorical_generalized_cross_entropy,
 ]
 
 # Names Keras accepts: class names give a new instance, function names the function.
@@ -99,9 +102,10 @@ def serialize(loss):
     return serialize_keras_object(loss)
 
 
-def deserialize(config, custom_objects=None):
-    """Inverse of `serialize`; also accepts a plain name. Returns a Loss or a function."""
-    if isinstance(config, str):
-        obj = resolve("loss", config, ALL_OBJECTS, custom_objects)
+def deserialize(name, custom_objects=None):
+    """Inverse of `serialize`: `name` is a loss name or a serialized config dict.
+    Returns a Loss or a function."""
+    if isinstance(name, str):
+        obj = resolve("loss", name, ALL_OBJECTS, custom_objects)
         return obj() if inspect.isclass(obj) else obj
-    return from_config_dict("loss", config, ALL_OBJECTS, ALL_OBJECTS, Loss, custom_objects)
+    return from_config_dict("loss", name, ALL_OBJECTS, ALL_OBJECTS, Loss, custom_objects)

@@ -55,7 +55,7 @@ class Metric:
     every variable back to its initial value unless overridden.
     """
 
-    def __init__(self, name=None, dtype=None):
+    def __init__(self, dtype=None, name=None):
         self._variables = []
         self._metrics = []
         self._initial_values = {}

@@ -10,7 +10,7 @@ def _default_clone(layer):
 
 
 def clone_model(model, input_tensors=None, clone_function=None, call_function=None,
-                recursive=False):
+                recursive=False, **kwargs):
     """A new model with the architecture of `model` and newly created layers.
 
     clone_function(layer) -> new layer (default: from the layer's config, new weights).
@@ -21,6 +21,10 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     from lamina.models.functional import Functional
     from lamina.models.sequential import Sequential
 
+    # Keras's internal `cache` of already cloned layers is not implemented.
+    if kwargs:
+        raise TypeError(f"clone_model: keyword argument(s) {sorted(kwargs)} are not supported "
+                        "by lamina.")
     clone = clone_function or _default_clone
 
     def clone_layer(layer):

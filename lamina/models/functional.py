@@ -173,6 +173,7 @@ class Functional(Model):
             return np.asarray(x)  # for the host layers (lamina/models/host_inputs.py)
         if not hasattr(x, "shape"):
             x = jnp.asarray(x)
+        x = _match_trailing_unit_axis(kt.shape, x)
         self._check_shape(i, kt, tuple(x.shape))
         if x.dtype != kt.dtype:
             if isinstance(x, np.ndarray):
@@ -249,3 +250,15 @@ class Functional(Model):
         from lamina.models.functional_config import functional_from_config
 
         return functional_from_config(cls, config, custom_objects=custom_objects)
+
+
+def _match_trailing_unit_axis(expected, x):
+    """`x` with a size-1 last axis added or dropped when that alone makes its rank match
+    `expected` (as Keras: `Input((28, 28, 1))` takes `(n, 28, 28)` images, `Input((5,))`
+    takes `(n, 5, 1)`). Any other rank is left for the shape check to refuse."""
+    rank = len(x.shape)
+    if rank == len(expected) - 1 and expected[-1] == 1:
+        return np.expand_dims(x, -1) if isinstance(x, np.ndarray) else jnp.expand_dims(x, -1)
+    if rank == len(expected) + 1 and x.shape[-1] == 1:
+        return np.squeeze(x, -1) if isinstance(x, np.ndarray) else jnp.squeeze(x, -1)
+    return x

@@ -12,6 +12,7 @@ from lamina.core.layer import Layer, structure_version, _has_keras_tensor
 from lamina.core.stateless_scope import in_stateless_scope
 from lamina.core.serialization.deserialization import layer_from_config
 from lamina.models import host_inputs
+from lamina.models import state_tree as _state_tree
 from lamina.models.model_saving import SavingMixin
 from lamina.training.shape_buckets import bucket_rows, pad_rows, take_rows
 from lamina.training.train_utils import structure_key
@@ -39,6 +40,20 @@ class Model(Trainer, SavingMixin, Layer):
 
     `Model(inputs=..., outputs=...)` builds a functional model. A subclass defines its
     layers in `__init__` and the forward pass in `call(inputs, training=None)`.
+
+    Examples:
+        A functional model, trained with `fit`:
+
+        >>> inputs = keras.Input(shape=(3,))
+        >>> outputs = keras.layers.Dense(1)(inputs)
+        >>> model = keras.Model(inputs, outputs)
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> x, y = np.ones((8, 3)), np.zeros((8, 1))
+        >>> history = model.fit(x, y, batch_size=4, epochs=2, verbose=0)
+        >>> sorted(history.history), len(history.history["loss"])
+        (['loss'], 2)
+        >>> model.predict(x, verbose=0).shape
+        (8, 1)
     """
 
     # Caches of the model, never sublayers or weights (Trainer and Predictor list theirs).
@@ -296,6 +311,14 @@ class Model(Trainer, SavingMixin, Layer):
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
+    def get_state_tree(self, value_format="backend_tensor"):
+        """All state (trainable, non-trainable, optimizer, metrics variables) as nested
+        dicts by variable path; see lamina.models.state_tree."""
+        return _state_tree.get_state_tree(self, value_format)
+
+    def set_state_tree(self, state_tree):
+        """Assign values from a tree shaped like `get_state_tree()`'s."""
+        return _state_tree.set_state_tree(self, state_tree)
 
 def _has_tracer(args):
     return any(isinstance(a, jax.core.Tracer) for a in tree.flatten(list(args)))

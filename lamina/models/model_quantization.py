@@ -3,6 +3,7 @@
 import re
 import warnings
 
+from lamina.core.layer_quantization import QuantizationUnavailableError
 from lamina.layers.quantization import check_mode
 
 
@@ -40,7 +41,7 @@ def quantize_model(model, mode=None, config=None, filters=None, **kwargs):
         try:
             layer.quantize(mode, type_check=type_check, config=config)
             done.append(layer)
-        except NotImplementedError as e:
+        except QuantizationUnavailableError as e:
             if layer.weights:
                 warnings.warn(str(e), stacklevel=3)
     if done:

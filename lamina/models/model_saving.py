@@ -23,6 +23,11 @@ def _saving(name):
     return function
 
 
+def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
+    """Save `model` to a `.keras` archive (see lamina.saving.save_model)."""
+    return _saving("save_model")(model, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Load a `.keras` archive (see lamina.saving.load_model)."""
     return _saving("load_model")(filepath, custom_objects=custom_objects, compile=compile,

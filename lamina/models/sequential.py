@@ -16,6 +16,14 @@ class Sequential(Model):
 
     Once the input shape is known (a leading `keras.Input`, `input_shape=` on the first
     layer, `build(input_shape)` or the first call) it is a functional graph underneath.
+
+    Examples:
+        >>> model = keras.Sequential([keras.Input(shape=(16,)), keras.layers.Dense(8)])
+        >>> model.add(keras.layers.Dense(1))
+        >>> model.output_shape
+        (None, 1)
+        >>> [layer.name for layer in model.layers]
+        ['dense', 'dense_1']
     """
 
     _untracked = frozenset({"_functional"})  # the graph built from the stack, not a sublayer

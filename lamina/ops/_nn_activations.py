@@ -105,7 +105,12 @@ def glu(x, axis=-1):
 
 @op
 def softmax(x, axis=-1):
-    """exp(x) / sum(exp(x)) along `axis` (an int or a tuple of axes)."""
+    """exp(x) / sum(exp(x)) along `axis` (an int or a tuple of axes).
+
+    Examples:
+        >>> keras.ops.softmax(np.array([0.0, 0.0, 0.0, 0.0])).tolist()
+        [0.25, 0.25, 0.25, 0.25]
+    """
     return jax.nn.softmax(to_float(x), axis=_util.axis_arg(axis))
 
 

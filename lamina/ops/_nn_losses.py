@@ -15,6 +15,10 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """One-hot encode integer `x` with a new axis of size `num_classes` at `axis`.
 
     Out-of-range (e.g. negative) indices give all zeros. dtype defaults to floatx().
+
+    Examples:
+        >>> keras.ops.one_hot(np.array([0, 2, -1]), 3).tolist()
+        [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
     """
     _util.reject_sparse(sparse, "one_hot")
     return jax.nn.one_hot(jnp.asarray(x), num_classes, dtype=standardize_dtype(dtype),

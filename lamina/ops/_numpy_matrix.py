@@ -9,7 +9,14 @@ from lamina.ops._numpy_math import _binary
 
 @op
 def matmul(x1, x2):
-    """Matrix product with batch broadcasting; int8 x int8 accumulates in int32."""
+    """Matrix product with batch broadcasting; int8 x int8 accumulates in int32.
+
+    Examples:
+        >>> keras.ops.matmul(np.ones((2, 3)), np.ones((3, 4))).shape
+        (2, 4)
+        >>> keras.ops.matmul(np.ones((5, 2, 3)), np.ones((3, 4))).shape
+        (5, 2, 4)
+    """
     x1, x2 = jnp.asarray(x1), jnp.asarray(x2)
     if x1.dtype == jnp.int8 and x2.dtype == jnp.int8:
         return jnp.matmul(x1, x2, preferred_element_type="int32")

@@ -55,7 +55,12 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
 
 @op
 def cast(x, dtype):
-    """`x` converted to `dtype` (a name like "float32" or a dtype object)."""
+    """`x` converted to `dtype` (a name like "float32" or a dtype object).
+
+    Examples:
+        >>> keras.ops.cast(np.array([1.7, -1.7]), "int32").tolist()
+        [1, -1]
+    """
     return jnp.asarray(x).astype(standardize_dtype(dtype))
 
 
@@ -160,6 +165,11 @@ def scatter(indices, values, shape):
     """A zeros array of `shape` with `values` added at `indices` (N, k); duplicates sum.
 
     `values` has shape (N,) + shape[k:].
+
+    Examples:
+        >>> keras.ops.scatter(np.array([[0, 1], [1, 0], [0, 1]]), np.array([1.0, 2.0, 3.0]),
+        ...                   (2, 2)).tolist()
+        [[0.0, 4.0], [2.0, 0.0]]
     """
     values = jnp.asarray(values)
     return jnp.zeros(tuple(shape), values.dtype).at[_index_tuple(indices)].add(values)

@@ -2,7 +2,7 @@
 
 import optax
 
-from lamina.optimizers.optimizer import Optimizer
+from lamina.optimizers.optimizer import Optimizer, base_arguments
 
 
 class Adadelta(Optimizer):
@@ -13,14 +13,17 @@ class Adadelta(Optimizer):
 
     Args:
         learning_rate: 0.001. rho: 0.95. epsilon: 1e-7.
-        **kwargs: the base `Optimizer` arguments.
+        weight_decay ... name: the base `Optimizer` arguments.
     """
 
     _slot_fields = {"e_g": "accumulated_grad", "e_x": "accumulated_delta_var"}
     _config_keys = ("rho", "epsilon")
 
-    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, weight_decay=None,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         self.rho = rho
         self.epsilon = epsilon
 

@@ -1,6 +1,6 @@
 """FTRL-proximal."""
 
-from lamina.optimizers.optimizer import Optimizer
+from lamina.optimizers.optimizer import Optimizer, base_arguments
 from lamina.optimizers.transforms import keras_ftrl
 
 
@@ -12,7 +12,7 @@ class Ftrl(Optimizer):
         initial_accumulator_value: 0.1. l1_regularization_strength: 0.0.
         l2_regularization_strength: 0.0. l2_shrinkage_regularization_strength: 0.0.
         beta: 0.0.
-        **kwargs: the base `Optimizer` arguments.
+        weight_decay ... name: the base `Optimizer` arguments.
     """
 
     _slot_fields = {"accumulator": "accumulator", "linear": "linear"}
@@ -23,8 +23,11 @@ class Ftrl(Optimizer):
 
     def __init__(self, learning_rate=0.001, learning_rate_power=-0.5, initial_accumulator_value=0.1,
                  l1_regularization_strength=0.0, l2_regularization_strength=0.0,
-                 l2_shrinkage_regularization_strength=0.0, beta=0.0, **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
+                 l2_shrinkage_regularization_strength=0.0, beta=0.0, weight_decay=None,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         checks = {"initial_accumulator_value": initial_accumulator_value,
                   "l1_regularization_strength": l1_regularization_strength,
                   "l2_regularization_strength": l2_regularization_strength,

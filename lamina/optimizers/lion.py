@@ -3,7 +3,7 @@
 import jax.numpy as jnp
 import optax
 
-from lamina.optimizers.optimizer import Optimizer
+from lamina.optimizers.optimizer import Optimizer, base_arguments
 
 
 class Lion(Optimizer):
@@ -11,14 +11,17 @@ class Lion(Optimizer):
 
     Args:
         learning_rate: 0.001. beta_1: 0.9. beta_2: 0.99.
-        **kwargs: the base `Optimizer` arguments.
+        weight_decay ... name: the base `Optimizer` arguments.
     """
 
     _slot_fields = {"mu": "momentum"}
     _config_keys = ("beta_1", "beta_2")
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, weight_decay=None,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         if beta_1 <= 0 or beta_1 > 1:
             raise ValueError("Argument for `beta_1` must be in range [0, 1]. "
                              f"Received: beta_1={beta_1}")

@@ -25,9 +25,21 @@ from lamina.core import naming
 from lamina.core.variable import Variable
 from lamina.distribution.placement import follow_layout
 from lamina.optimizers import state_layout
+from lamina.optimizers.keras_step import KerasStepMixin
 from lamina.optimizers.schedules import LearningRateSchedule
 from lamina.optimizers.schedules import serialize as serialize_schedule
 from lamina.optimizers.transforms import gradient_clipping
+
+
+# The base keyword arguments every optimizer's `__init__` lists after its own, in Keras's order.
+BASE_ARGUMENTS = ("weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema",
+                  "ema_momentum", "ema_overwrite_frequency", "loss_scale_factor",
+                  "gradient_accumulation_steps", "name")
+
+
+def base_arguments(init_locals):
+    """The `BASE_ARGUMENTS` out of a subclass `__init__`'s `locals()`, to pass to the base."""
+    return {key: init_locals[key] for key in BASE_ARGUMENTS}
 
 
 def _is_traced(x):
@@ -65,8 +77,12 @@ class LearningRateValue(float):
         return float, (float(self),)
 
 
-class Optimizer:
+class Optimizer(KerasStepMixin):
     """Base class of lamina optimizers.
+
+    A subclass either gives an optax rule (`_update_rule`, the built-in optimizers) or
+    is written the Keras way: `build` creating slots with `add_variable_from_reference`
+    and `update_step(gradient, variable, learning_rate)` (see `keras_step`).
 
     Args:
         learning_rate: a float, a `LearningRateSchedule` (or any `step -> lr`
@@ -190,7 +206,7 @@ class Optimizer:
     def learning_rate(self, learning_rate):
         if isinstance(learning_rate, LearningRateSchedule) or (
                 callable(learning_rate) and not isinstance(learning_rate, Variable)):
-            if self.built and self._lr_variable is None:
+            if self.built and self._lr_variable is None and not self._defines_update_step():
                 raise RuntimeError("internal: built optimizer without a learning-rate leaf")
             self._learning_rate = learning_rate
             self._lr_mode = ("schedule" if isinstance(learning_rate, LearningRateSchedule)
@@ -224,7 +240,8 @@ class Optimizer:
     def _update_rule(self, learning_rate, decay_mask):
         """The optax transformation from (clipped) gradients to the final update
         (`-lr * direction`). `learning_rate` is the injected hyperparameter (array)."""
-        raise TypeError(f"{type(self).__name__} must define _update_rule(learning_rate, decay_mask).")
+        raise TypeError(f"{type(self).__name__} defines no update rule: a Keras-style optimizer "
+                        "must override `update_step(gradient, variable, learning_rate)`.")
 
     def _keras_slot_groups(self):
         """Keras's slot creation calls, e.g. `[("momentum", "velocity")]` for Adam."""
@@ -280,6 +297,20 @@ class Optimizer:
         if self.built:
             return
         var_list = list(var_list)
+        if self.gradient_accumulation_steps and \
+                any(v.overwrite_with_gradient for v in var_list):
+            raise ValueError(
+                f"{type(self).__name__}: gradient_accumulation_steps with variables that take "
+                "their gradient as value (float8 layers' scales) is not supported by lamina; "
+                f"received {[v.path for v in var_list if v.overwrite_with_gradient][:3]}...")
+        if self._defines_update_step():
+            if any(v.overwrite_with_gradient for v in var_list):
+                raise ValueError(
+                    f"{type(self).__name__}: an optimizer with its own `update_step` cannot "
+                    "train variables that take their gradient as value (float8 layers' "
+                    "scales) in lamina; use a built-in optimizer.")
+            self._build_keras_style(var_list)
+            return
         self._trainable_variables = var_list[:]
         self._var_index = {id(v): i for i, v in enumerate(var_list)}
         self._tx = self._make_transform(var_list)
@@ -302,7 +333,11 @@ class Optimizer:
                     var = Variable(leaf, dtype=leaf.dtype, trainable=False, name=info.name)
                     if info.var_index is not None and tuple(leaf.shape) == var_list[info.var_index].shape:
                         follow_layout(var, var_list[info.var_index])  # a slot: its variable's
-                if info.kind == "slot" and info.keras_name:
+                # Keras makes no slots for `overwrite_with_gradient` variables (float8
+                # scales): theirs stay internal, after Keras's variables.
+                if info.kind == "slot" and info.keras_name and \
+                        (info.var_index is None or
+                         not var_list[info.var_index].overwrite_with_gradient):
                     if (info.keras_name, info.var_index) in slots:
                         raise RuntimeError(f"internal: two optax leaves map to {info.name}")
                     slots[(info.keras_name, info.var_index)] = var
@@ -382,8 +417,18 @@ class Optimizer:
             warnings.warn(f"Gradients do not exist for variables {names} when minimizing the "
                           "loss. If using `model.compile()`, did you forget to provide a `loss` "
                           "argument?")
-        grads = [jnp.zeros_like(p) if g is None else jnp.asarray(g).astype(p.dtype)
-                 for g, p in zip(grads, params)]
+        if self._defines_update_step():
+            grads = [None if g is None else jnp.asarray(g).astype(p.dtype)
+                     for g, p in zip(grads, params)]
+            return self._update_step_values(values, grads, params)
+        # Variables with `overwrite_with_gradient` (float8 scales) take their gradient as
+        # their new value and skip the step (their slots stay as they are), as in Keras.
+        overwritten = {i: jnp.asarray(g).astype(params[i].dtype) for i, (g, v) in
+                       enumerate(zip(grads, self._trainable_variables))
+                       if g is not None and v.overwrite_with_gradient}
+        missing |= set(overwritten)
+        grads = [jnp.zeros_like(p) if g is None or i in overwritten
+                 else jnp.asarray(g).astype(p.dtype) for i, (g, p) in enumerate(zip(grads, params))]
         if self.loss_scale_factor is not None:
             grads = [g / self.loss_scale_factor for g in grads]
 
@@ -401,6 +446,7 @@ class Optimizer:
                           for j, (info, leaf) in enumerate(zip(self._leaf_infos, new_leaves))]
         new_params = [p if v.constraint is None else v.constraint(p)
                       for v, p in zip(self._trainable_variables, new_params)]
+        new_params = [overwritten.get(i, p) for i, p in enumerate(new_params)]
         for p, leaf in zip(self._state_positions, new_leaves):
             values[p] = leaf
         if self.use_ema:
@@ -502,6 +548,8 @@ class Optimizer:
         order and shapes: iteration, learning_rate (not for schedules), EMA averages,
         gradient accumulators, then the slots (e.g. Adam: per variable momentum,
         velocity; then velocity_hat for amsgrad)."""
+        if self._defines_update_step():  # its own Variables are the whole state
+            return self._variables[:]
         layout = self._variables[:self._n_keras] if self.built else self._variables[:]
         if self._lr_mode != "variable":
             layout = [v for v in layout if v is not self._lr_variable]
@@ -541,7 +589,7 @@ class Optimizer:
 
     def _sync_counts(self):
         """Set optax's step counters from `iterations` (Keras keeps only `iterations`)."""
-        if not self.built:
+        if not self.built or self._defines_update_step():
             return
         total = int(self._iterations.numpy())
         k = self.gradient_accumulation_steps or 1

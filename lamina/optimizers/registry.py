@@ -3,22 +3,28 @@
 import difflib
 
 from lamina.optimizers.adadelta import Adadelta
+from lamina.optimizers.adafactor import Adafactor
 from lamina.optimizers.adagrad import Adagrad
 from lamina.optimizers.adam import Adam
 from lamina.optimizers.adamax import Adamax
 from lamina.optimizers.adamw import AdamW
 from lamina.optimizers.ftrl import Ftrl
+from lamina.optimizers.lamb import Lamb
 from lamina.optimizers.lion import Lion
 from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from lamina.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap
+from lamina.optimizers.muon import Muon
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
 from lamina.optimizers.rmsprop import RMSprop
+from lamina.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from lamina.optimizers.sgd import SGD
 
 MODULE = "keras.optimizers"
 
 ALL_OPTIMIZERS = {cls.__name__: cls for cls in (
-    Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, LossScaleOptimizer, Nadam, RMSprop, SGD)}
+    Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lamb, Lion, LossScaleOptimizer,
+    MultiOptimizer, Muon, Nadam, OptimizerMap, RMSprop, ScheduleFreeAdamW, SGD)}
 # Lower-case lookup, as Keras: "adam", "rmsprop", "adamw", "sgd", ...
 _BY_LOWER = {name.lower(): cls for name, cls in ALL_OPTIMIZERS.items()}
 
@@ -62,7 +68,7 @@ def deserialize(config, custom_objects=None):
     return cls.from_config(dict(config.get("config") or {}), custom_objects=custom_objects)
 
 
-def get(identifier, custom_objects=None):
+def get(identifier):
     """An optimizer from a name ("adam", case-insensitive), a config dict or an instance.
 
     Returns None for None; unknown names raise ValueError with close matches.
@@ -72,7 +78,7 @@ def get(identifier, custom_objects=None):
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, dict):
-        return deserialize(identifier, custom_objects)
+        return deserialize(identifier)
     if isinstance(identifier, str):
-        return _lookup(identifier, custom_objects)()
+        return _lookup(identifier, None)()
     raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")

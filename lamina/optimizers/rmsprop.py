@@ -2,7 +2,7 @@
 
 import optax
 
-from lamina.optimizers.optimizer import Optimizer
+from lamina.optimizers.optimizer import Optimizer, base_arguments
 
 
 class RMSprop(Optimizer):
@@ -14,15 +14,18 @@ class RMSprop(Optimizer):
 
     Args:
         learning_rate: 0.001. rho: 0.9. momentum: 0.0. epsilon: 1e-7. centered: False.
-        **kwargs: the base `Optimizer` arguments.
+        weight_decay ... name: the base `Optimizer` arguments.
     """
 
     _slot_fields = {"nu": "velocity", "trace": "momentum", "mu": "average_gradient"}
     _config_keys = ("rho", "momentum", "epsilon", "centered")
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,
+                 loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
                  **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         self.rho = rho
         self.momentum = momentum
         self.epsilon = epsilon

@@ -2,7 +2,7 @@
 
 import optax
 
-from lamina.optimizers.optimizer import Optimizer
+from lamina.optimizers.optimizer import Optimizer, base_arguments
 
 
 class SGD(Optimizer):
@@ -16,14 +16,17 @@ class SGD(Optimizer):
         learning_rate: float or schedule, 0.01 by default.
         momentum: float >= 0, 0.0 by default.
         nesterov: bool, False by default.
-        **kwargs: the base `Optimizer` arguments (weight_decay, clipnorm, ...).
+        weight_decay ... name: the base `Optimizer` arguments.
     """
 
     _slot_fields = {"trace": "momentum"}
     _config_keys = ("momentum", "nesterov")
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not (
                 0 <= momentum <= 1):
             raise ValueError("`momentum` must be a float between [0, 1].")

@@ -71,8 +71,9 @@ def classify(path, leaf, var_list, slot_fields, scalar_fields):
     if isinstance(last, SequenceKey) and last.idx < len(var_list):
         i = last.idx
         ref = var_list[i]
-        if tuple(leaf.shape) == tuple(ref.shape):
-            field = _field_of(path, 2)
+        field = _field_of(path, 2)
+        # A named slot may be shaped unlike its variable (Adafactor's factored r, c).
+        if tuple(leaf.shape) == tuple(ref.shape) or field in slot_fields:
             keras_name = slot_fields.get(field)
             base = ref.path.replace("/", "_")
             return LeafInfo("slot", f"{base}_{keras_name or path_name(path[:-1])}", field=field,

@@ -190,3 +190,55 @@ def keras_ftrl(learning_rate, learning_rate_power=-0.5, initial_accumulator_valu
         return out, KerasFtrlState(accs, lins)
 
     return optax.GradientTransformation(init_fn, update_fn)
+
+
+class KerasSlotsState(NamedTuple):
+    """State of a rule written per variable: the step count and, per slot name, one
+    array (or None where the variable has no such slot) per variable."""
+
+    count: Any
+    slots: Any
+
+
+def keras_variable_rule(init_slots, step, learning_rate, weight_decays):
+    """A Keras `update_step` (one variable at a time) as an optax transformation.
+
+    Keras decays a variable (`v - v * wd * lr`) before its update step, so rules that
+    read the variable (its norm, its RMS) see the decayed value; this does the same.
+
+    Args:
+        init_slots: `(index, param) -> {slot_name: array or None}` (zero-valued params).
+        step: `(t, lr, grad, var, slots) -> (new_var, new_slots)`, `t` the float32 step
+            number (1 first), `slots` the variable's own `{name: array}`.
+        learning_rate: the injected learning-rate hyperparameter.
+        weight_decays: per variable, its decay factor or None.
+    Needs `params` in `update`; returns `new_var - var` (the variable before decay).
+    """
+
+    def init_fn(params):
+        per_var = [init_slots(i, p) for i, p in enumerate(params)]
+        names = list(dict.fromkeys(n for d in per_var for n in d))
+        slots = {n: [d.get(n) for d in per_var] for n in names}
+        return KerasSlotsState(jnp.zeros([], jnp.int32), slots)
+
+    def update_fn(updates, state, params=None):
+        if params is None:
+            raise ValueError("keras_variable_rule needs `params` in update().")
+        count = numerics.safe_increment(state.count)
+        t = count.astype(jnp.float32)
+        out, new_slots = [], {n: list(v) for n, v in state.slots.items()}
+        for i, (g, p, wd) in enumerate(zip(updates, params, weight_decays)):
+            var = p if wd is None else p - p * jnp.asarray(wd, p.dtype) * learning_rate
+            own = {n: v[i] for n, v in state.slots.items() if v[i] is not None}
+            new_var, own = step(t, learning_rate, g, var, own)
+            for n, value in own.items():
+                new_slots[n][i] = value.astype(state.slots[n][i].dtype)
+            out.append(new_var - p)
+        return out, KerasSlotsState(count, new_slots)
+
+    return optax.GradientTransformation(init_fn, update_fn)
+
+
+def decay_factors(weight_decay, decay_mask):
+    """Per variable: `weight_decay` where the mask allows decay, else None."""
+    return [weight_decay if m else None for m in decay_mask]

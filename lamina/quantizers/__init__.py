@@ -1,6 +1,7 @@
 """Quantizers and quantization configs (Keras's `keras.quantizers` names)."""
 
 from lamina.quantizers.quantization_config import (
+    Float8QuantizationConfig,
     Int4QuantizationConfig,
     Int8QuantizationConfig,
     QuantizationConfig,

@@ -110,3 +110,22 @@ class Int4QuantizationConfig(QuantizationConfig):
         base = QuantizationConfig.from_config.__func__(QuantizationConfig, config)
         return cls(weight_quantizer=base.weight_quantizer,
                    activation_quantizer=base.activation_quantizer, block_size=block_size)
+
+
+class Float8QuantizationConfig(QuantizationConfig):
+    """Selects float8 training (mode "float8"); it takes no quantizers: float8 layers
+    scale their tensors from amax histories."""
+
+    def __init__(self):
+        super().__init__(None, None)
+
+    @property
+    def mode(self):
+        return "float8"
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls()

@@ -3,6 +3,7 @@
 import re
 
 from lamina.quantizers.quantization_config import (
+    Float8QuantizationConfig,
     Int4QuantizationConfig,
     Int8QuantizationConfig,
     QuantizationConfig,
@@ -10,7 +11,7 @@ from lamina.quantizers.quantization_config import (
 from lamina.quantizers.quantizers import AbsMaxQuantizer, Quantizer
 
 _CLASSES = (Quantizer, AbsMaxQuantizer, QuantizationConfig, Int8QuantizationConfig,
-            Int4QuantizationConfig)
+            Int4QuantizationConfig, Float8QuantizationConfig)
 _BY_NAME = {c.__name__: c for c in _CLASSES}
 _BY_NAME.update({re.sub(r"(?<!^)(?=[A-Z])", "_", c.__name__).lower(): c for c in _CLASSES})
 

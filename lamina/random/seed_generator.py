@@ -30,7 +30,11 @@ def make_default_seed():
 class SeedGenerator:
     """Stateful source of keys. Args: seed (int or None: drawn from the global source)."""
 
-    def __init__(self, seed=None, name=None):
+    def __init__(self, seed=None, name=None, **kwargs):
+        # Keras's `backend` option picks another backend's ops; lamina runs on JAX only.
+        if kwargs:
+            raise TypeError(f"SeedGenerator: keyword argument(s) {sorted(kwargs)} are not "
+                            "supported by lamina; only `seed` and `name` are.")
         if seed is None:
             seed = make_default_seed()
         elif not isinstance(seed, (int, np.integer)):

@@ -1,4 +1,6 @@
 from lamina.regularizers.regularizers import (
+    deserialize,
+    serialize,
     L1,
     L1L2,
     L2,

@@ -2,7 +2,8 @@
 
 import jax.numpy as jnp
 
-from lamina.core.lookup import get_object
+from lamina.core.lookup import deserialize_with, get_object
+from lamina.core.serialization.serialization import serialize_keras_object
 
 
 class Regularizer:
@@ -79,3 +80,13 @@ ALL = {"L1": L1, "L2": L2, "L1L2": L1L2, "OrthogonalRegularizer": OrthogonalRegu
 def get(identifier):
     """None, a name ("l2"), a config dict, or a callable -> a regularizer (or None)."""
     return get_object(identifier, ALL, "regularizer", "regularizers")
+
+
+def serialize(regularizer):
+    """The config dict Keras writes for `regularizer` (module, class_name, config)."""
+    return serialize_keras_object(regularizer)
+
+
+def deserialize(config, custom_objects=None):
+    """The regularizer a config dict (or a name) describes."""
+    return deserialize_with(get, config, custom_objects)

@@ -10,7 +10,6 @@ import datetime
 import io
 import os
 
-from lamina.distribution.placement import is_writer_process
 from lamina.core.layer import Layer
 from lamina.core.serialization.atomic_file import atomic_write
 from lamina.core.serialization.deserialization import deserialize_keras_object
@@ -28,14 +27,16 @@ from lamina.models.tracing import _batchless, trace_subclassed_model
 from lamina.saving import archive, assets_io
 from lamina.saving.json_api import model_from_json, model_to_json
 from lamina.saving.weights_io import read_weights, write_weights
-from lamina.version import __version__
+from lamina.training.trainer import Trainer
+from lamina.version import KERAS_API_VERSION, __version__
 
-# The Keras 3 release whose file format lamina's files were checked against.
-KERAS_FORMAT_VERSION = "3.15.1"
+KERAS_FORMAT_VERSION = KERAS_API_VERSION
 LAMINA_COMPILE_KEY = "lamina_compile_config"
 
 
 def _build_config(model):
+    if type(model).get_build_config is not Layer.get_build_config:
+        return model.get_build_config()  # the user's own, as Keras saves it
     if isinstance(model, Functional):
         return {"input_shape": None}
     if isinstance(model, Sequential):
@@ -46,11 +47,14 @@ def _build_config(model):
 
 
 def compile_config(model):
-    """The model's compile arguments in Keras 3's `compile_config` layout ({} if none)."""
+    """The model's compile arguments in Keras 3's `compile_config` layout ({} if none). A
+    model class with its own `get_compile_config` stores what it returns, as Keras."""
     get = getattr(model, "get_compile_config", None)
     raw = get() if get is not None else None
     if not raw:
         return {}
+    if type(model).get_compile_config is not Trainer.get_compile_config:
+        return serialize_keras_object(raw)
     out = {key: serialize_keras_object(raw.get(key)) for key in (
         "loss", "loss_weights", "metrics", "weighted_metrics", "run_eagerly", "jit_compile")}
     out["optimizer"] = serialize_keras_object(model.optimizer)
@@ -75,6 +79,9 @@ def serialize_model(model):
 
 def _build_from_config(model, build_config):
     """Create a subclassed model's weights from its saved input shape(s)."""
+    if type(model).build_from_config is not Layer.build_from_config:
+        model.build_from_config(build_config)  # the user's own, as Keras calls it
+        return
     if isinstance(model, (Functional, Sequential)) or not isinstance(build_config, dict):
         return
     shapes = build_config.get("input_shape")
@@ -99,36 +106,24 @@ def model_from_config(config, custom_objects=None):
     return model
 
 
-def compile_from_config(model, config, custom_objects=None):
-    """Compile `model` from a saved `compile_config`, building its optimizer."""
-    if not config:
-        return
-    kwargs = {}
-    for key in ("loss", "loss_weights", "metrics", "weighted_metrics"):
-        if config.get(key) is not None:
-            kwargs[key] = deserialize_keras_object(
-                config[key], custom_objects, families=("losses", "metrics"))
-    kwargs["optimizer"] = deserialize_keras_object(
-        config.get("optimizer") or "rmsprop", custom_objects,
-        families=("optimizers", "schedules"))
-    for key in ("run_eagerly", "steps_per_execution", "jit_compile"):
-        if key in config:
-            kwargs[key] = config[key]
-    model.compile(**kwargs)
-    if model.built and model.optimizer is not None and not model.optimizer.built:
-        model.optimizer.build(model.trainable_variables)
-
-
 def _check_keras_path(filepath, suffix, what):
     if isinstance(filepath, (str, os.PathLike)) and not os.fspath(filepath).endswith(suffix):
         raise ValueError(f"The filename must end in `{suffix}` to {what}. "
                          f"Received: filepath={os.fspath(filepath)!r}")
 
 
-def save_model(model, filepath, overwrite=True, zipped=True):
-    """Save `model` (config, weights, optimizer state) to a `.keras` archive, atomically."""
-    if not zipped:
-        raise ValueError("lamina writes only zipped `.keras` archives (zipped=True).")
+def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
+    """Save `model` (config, weights, optimizer state) to a `.keras` archive, atomically.
+    `zipped=None` means zipped (the `.keras` format); `include_optimizer=True` is the
+    only other keyword, as lamina always stores the optimizer."""
+    if zipped is not None and not zipped:
+        raise ValueError("lamina writes only zipped `.keras` archives (zipped=True or None); "
+                         f"received zipped={zipped!r}.")
+    if not kwargs.pop("include_optimizer", True):
+        raise ValueError("save_model(include_optimizer=False) is not supported: lamina always "
+                         "stores the optimizer state in the archive.")
+    if kwargs:
+        raise ValueError(f"save_model() got unsupported argument(s) {sorted(kwargs)}.")
     _check_keras_path(filepath, ".keras", "save a model")
     config = serialize_model(model)
 
@@ -176,7 +171,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                 if compile_config and isinstance(extra, dict) and \
                         extra.get("steps_per_execution") == "auto":
                     compile_config["steps_per_execution"] = "auto"
-                compile_from_config(model, compile_config, custom_objects)
+                if compile_config:
+                    model.compile_from_config(compile_config)  # the user's own if defined
         except Exception as e:  # anything a hostile or damaged config provokes
             raise _rebuild_error(where, e) from e
     try:
@@ -190,8 +186,22 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     return model
 
 
-def save_weights(model, filepath, overwrite=True):
-    """Write the model's (and its optimizer's) variables to a `.weights.h5` file."""
+def _refuse_options(function, kwargs, max_shard_size=None):
+    """Keras options lamina does not honour: a clear error instead of ignoring them."""
+    if max_shard_size is not None:
+        raise ValueError(f"{function}: max_shard_size={max_shard_size!r} is not supported by "
+                         "lamina (sharded weights files); expected max_shard_size=None.")
+    if kwargs:
+        raise TypeError(f"{function}() got unsupported keyword argument(s) "
+                        f"{sorted(kwargs)}; lamina reads and writes .weights.h5 files only.")
+
+
+def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs):
+    """Write the model's (and its optimizer's) variables to a `.weights.h5` file.
+
+    max_shard_size (Keras's sharded `.weights.json` format) is not supported: None only.
+    """
+    _refuse_options("save_weights", kwargs, max_shard_size=max_shard_size)
     _check_keras_path(filepath, ".weights.h5", "save weights")
     if not isinstance(filepath, (str, os.PathLike)):
         return write_weights(model, filepath)
@@ -203,8 +213,9 @@ def save_weights(model, filepath, overwrite=True):
         write_weights(model, f)
 
 
-def load_weights(model, filepath, skip_mismatch=False):
+def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     """Load variables from a `.weights.h5` file or a `.keras` archive into `model`."""
+    _refuse_options("load_weights", kwargs)
     where = archive.describe(filepath)
     head = archive.sniff(filepath)
     if isinstance(filepath, (str, os.PathLike)) and not os.path.isfile(filepath):

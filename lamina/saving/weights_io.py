@@ -14,6 +14,7 @@ import numpy as np
 from lamina.core.serialization.errors import InvalidFileError, SavingError, UnsafeContentError, \
     WeightsMismatchError
 from lamina.saving.legacy_weights import legacy_root, read_legacy
+from lamina.core.layer import Layer
 from lamina.saving.object_paths import _is_optimizer, own_variables, saveable_paths
 
 # What h5py and libhdf5 raise for malformed files.
@@ -90,6 +91,17 @@ class H5Store:
         return np.asarray(self.dataset(key)[()])
 
 
+def _own_method(obj, name):
+    """True when `obj`'s class defines its own `name` (a user's override, as Keras calls
+    it); Layer's default goes through the checked path below instead."""
+    if _is_optimizer(obj):
+        return False
+    if name in getattr(obj, "__dict__", {}):
+        return True  # set on the instance (LoRA's merged-weight hooks)
+    method = getattr(type(obj), name, None)
+    return method is not None and method is not getattr(Layer, name)
+
+
 def write_weights(model, target):
     """Write the Keras-layout HDF5 weights of `model` (and its optimizer) to `target`
     (a path or a seekable binary file object)."""
@@ -104,7 +116,7 @@ def write_weights(model, target):
                 seed_store = H5Store(f.create_group(_seeds_path(path)))
                 for i, state in enumerate(seeds):
                     seed_store[str(i)] = state.numpy()
-            if hasattr(obj, "save_own_variables") and not _is_optimizer(obj):
+            if _own_method(obj, "save_own_variables"):
                 obj.save_own_variables(store)
                 continue
             for i, variable in enumerate(own_variables(obj)):
@@ -172,7 +184,7 @@ def _read_all(f, model, where, skip_mismatch):
                 optimizer_loads.append((obj, store))
             continue
         pairs.extend(_read_seeds(obj, _get(f, _seeds_path(path), where), where))
-        if hasattr(obj, "load_own_variables"):
+        if _own_method(obj, "load_own_variables"):
             obj.load_own_variables(store)
             continue
         variables = own_variables(obj)

@@ -6,6 +6,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from lamina.core import tree
+from lamina.training.train_state import TrainState
 
 
 def gather_batch(data, perm, step, batch_size):
@@ -17,12 +18,14 @@ def gather_batch(data, perm, step, batch_size):
                                                        unique_indices=True), data)
 
 
-def make_loop(step_fn, logs_fn, batch_size, per_step_logs, max_steps):
+def make_loop(step_fn, logs_fn, batch_size, per_step_logs, max_steps, donate=False):
     """A jitted loop running `num_steps` steps from `start` over device-resident data.
 
     `loop(state, data, perm, start, num_steps) -> (state, stacked_logs)`; start and
     num_steps are traced, so one compilation serves every chunk. With `per_step_logs`
     the logs after each step are stacked (max_steps rows), else None is returned.
+    `donate`: the input state's buffers are reused for the output state (the caller
+    must not use the state it passed in again).
     """
 
     def loop(state, data, perm, start, num_steps):
@@ -44,7 +47,49 @@ def make_loop(step_fn, logs_fn, batch_size, per_step_logs, max_steps):
 
         return lax.fori_loop(0, num_steps, body, (state, buf))
 
-    return jax.jit(loop)
+    return donating(loop) if donate else jax.jit(loop)
+
+
+def make_group_loop(step_fn, donate=False):
+    """`loop(state, stacked, start, num) -> state`: steps start .. start+num-1 over a
+    group of batches stacked on the device (every leaf shaped (group, batch, ...)).
+    start and num are traced: one compilation serves every part of every group."""
+
+    def loop(state, stacked, start, num):
+        def body(i, s):
+            batch = jax.tree_util.tree_map(
+                lambda a: lax.dynamic_index_in_dim(a, i, keepdims=False), stacked)
+            return step_fn(s, batch)
+
+        return lax.fori_loop(start, start + num, body, state)
+
+    return donating(loop) if donate else jax.jit(loop)
+
+
+def donating(fn):
+    """`fn(state, *args)` jitted so that the buffers of the state's weights and optimizer
+    variables (its first three groups) are reused for the result: the train state is
+    not held twice during a call. The caller must not use the state it passed in again.
+
+    Metric variables and step logs are not donated: their reset values are shared
+    constants. A state holding one buffer twice (two Variables given the same array) is
+    passed without donation, which XLA refuses for it."""
+
+    def split(owned, rest, *args):
+        return fn(TrainState(*owned, *rest), *args)
+
+    with_donation = jax.jit(split, donate_argnums=(0,))
+    without = jax.jit(split)
+
+    def call(state, *args):
+        owned, rest = tuple(state[:3]), tuple(state[3:])
+        leaves = jax.tree_util.tree_leaves(owned)
+        shared = {id(a) for a in jax.tree_util.tree_leaves(rest)}
+        ids = {id(a) for a in leaves}
+        unique = len(ids) == len(leaves) and not ids & shared
+        return (with_donation if unique else without)(owned, rest, *args)
+
+    return call
 
 
 def make_predict_loop(predict_fn, batch_size):

@@ -20,6 +20,7 @@ import numpy as np
 from lamina.backend import floatx
 from lamina.core import tree
 from lamina.training.argument_checks import check_loop_arguments
+from lamina.training.loop_caps import capped_steps
 from lamina.distribution import placement
 
 
@@ -334,6 +335,7 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffl
     if x is None:
         raise ValueError(f"{what}() needs input data `x`.")
     check_loop_arguments(f"{what}()", batch_size, shuffle, steps)
+    steps = capped_steps(steps)
     if hasattr(x, "__len__") and hasattr(x, "__getitem__") and not isinstance(
             x, (np.ndarray, list, tuple, dict, jax.Array)) and not _is_array(x) and \
             not hasattr(x, "to_numpy"):

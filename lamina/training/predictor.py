@@ -17,17 +17,21 @@ from lamina.training.compiled_loops import make_predict_loop
 from lamina.training.epoch_runner import device_data_limit
 from lamina.training.shape_buckets import bucket_rows, pad_rows, take_rows, windows
 from lamina.training.train_utils import structure_key, verbose_level
+from lamina.backend.traceback_filter import filter_traceback
 
 
 class Predictor:
     _untracked = frozenset({"_predict_fast", "_output_spec_cache"})  # caches (see Layer)
 
+    @filter_traceback
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Outputs for `x` as NumPy arrays, in the model's output structure."""
         verbose = verbose_level(verbose)
         self._check_inputs_numeric(x, "predict()")
         check_input_keys(self, x, "predict()")
-        if not callbacks and not verbose and steps is None and not self.run_eagerly_predict():
+        stateful = _has_stateful_layers(self)  # their states carry from batch to batch
+        if not callbacks and not verbose and steps is None and not self.run_eagerly_predict() \
+                and not stateful:
             small = self._predict_small(x, batch_size or 32)
             if small is not None:
                 return small
@@ -45,11 +49,13 @@ class Predictor:
         outputs = []
         every_batch = bool(cbs.batch_consumers("predict")[0])  # hooks see each batch's outputs
         if isinstance(data, data_adapter.ArrayData) and not self.run_eagerly_predict() \
-                and not every_batch and data.nbytes <= device_data_limit():
+                and not every_batch and not stateful and data.nbytes <= device_data_limit():
             result = self._predict_arrays(data, tv, ntv, predict_fn, cbs)
         else:
+            if stateful:
+                predict_fn = self._stateful_predict_fn()
             fn = predict_fn if self.run_eagerly_predict() else self._cached(
-                "predict_step", lambda: jax.jit(predict_fn))
+                ("predict_step", stateful), lambda: jax.jit(predict_fn))
             if isinstance(data, data_adapter.ArrayData):
                 bs = data.batch_size
                 batches = ((data.host_batch(np.arange(i * bs, min((i + 1) * bs, data.num_samples)))[0],)
@@ -59,12 +65,17 @@ class Predictor:
             for i, batch in enumerate(batches):
                 cbs.on_predict_batch_begin(i)
                 out = fn(tv, ntv, tree.map_structure(data_adapter.to_array, batch[0]))
+                if stateful:
+                    out, ntv = out
                 outputs.append(out)
                 cbs.on_predict_batch_end(i, {"outputs": jax.tree_util.tree_map(np.asarray, out)})
             if not outputs:
                 raise ValueError("predict(): the data produced no batches.")
             result = jax.tree_util.tree_map(lambda *xs: np.concatenate([np.asarray(a) for a in xs]),
                                             *outputs)
+        if stateful:
+            for variable, value in zip(non_trainable, ntv):
+                variable.assign(value)
         cbs.on_predict_end()
         return result
 
@@ -137,6 +148,15 @@ class Predictor:
 
         return self._cached(("fn", structure_key(self)), lambda: predict_fn)
 
+    def _stateful_predict_fn(self):
+        """`(tv, ntv, x) -> (outputs, new_ntv)`: a stateful RNN's states carry on."""
+        model = self
+
+        def predict_fn(tv, ntv, x):
+            return model.stateless_call(tv, ntv, x, training=False)
+
+        return predict_fn
+
     def _predict_arrays(self, data, tv, ntv, predict_fn, cbs):
         """Predictions of in-memory arrays: full batches in compiled windows of 1..64
         batches (a bounded number of compilations for any number of rows), then the
@@ -176,6 +196,10 @@ class Predictor:
 
 
 PREDICT_COMPUTE_BATCH = 256
+
+
+def _has_stateful_layers(model):
+    return any(getattr(layer, "stateful", False) is True for layer in model._flatten_layers())
 
 
 def _rows_independent(model):

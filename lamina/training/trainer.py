@@ -7,6 +7,7 @@ into the Variables before callback hooks run and when the call ends.
 """
 
 import itertools
+import warnings
 
 import jax
 import jax.numpy as jnp
@@ -16,10 +17,13 @@ from lamina import metrics as metrics_mod
 from lamina import optimizers as optimizers_mod
 from lamina.callbacks.callback_list import CallbackList
 from lamina.core import tree
+from lamina.core.serialization.deserialization import deserialize_keras_object
 from lamina.core.stateless_scope import StatelessScope
 from lamina.core.variable import raw_values
 from lamina.random.seed_generator import make_default_seed
 from lamina.training import data_adapter
+from lamina.training.loop_caps import capped_epochs
+from lamina.backend.traceback_filter import filter_traceback
 from lamina.training.argument_checks import (
     check_input_keys, check_loop_arguments, check_numeric, check_sparse_labels)
 from lamina.training.compile_utils import (
@@ -122,6 +126,33 @@ class Trainer(Predictor):
     def get_compile_config(self):
         return dict(self._compile_config) if self._compile_config else None
 
+    def compile_from_config(self, config):
+        """Compile from a saved compile config (Keras's `compile_config` layout: serialized
+        optimizer, loss, metrics, ...), then build the optimizer. A model whose `compile` is
+        its own is left uncompiled with a warning, as Keras does: such a model should
+        override `get_compile_config` and `compile_from_config` too."""
+        if type(self).compile is not Trainer.compile:
+            warnings.warn(
+                f"Model '{self.name}' was not compiled on loading: its class defines its own "
+                "`compile()`. Override `get_compile_config()` and `compile_from_config(config)` "
+                "as well, or call `compile()` after loading.", stacklevel=2)
+            return
+        if not config:
+            return
+        kwargs = {}
+        for key in ("loss", "loss_weights", "metrics", "weighted_metrics"):
+            if config.get(key) is not None:
+                kwargs[key] = deserialize_keras_object(config[key],
+                                                       families=("losses", "metrics"))
+        kwargs["optimizer"] = deserialize_keras_object(config.get("optimizer") or "rmsprop",
+                                                       families=("optimizers", "schedules"))
+        for key in ("run_eagerly", "steps_per_execution", "jit_compile"):
+            if key in config:
+                kwargs[key] = config[key]
+        self.compile(**kwargs)
+        if self.built and self.optimizer is not None and not self.optimizer.built:
+            self.optimizer.build(self.trainable_variables)
+
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Update the compiled metrics with one batch (inside a StatelessScope in a custom
         train_step, as in Keras 3 on JAX); returns `get_metrics_result()`."""
@@ -183,10 +214,10 @@ class Trainer(Predictor):
         setup = self._training_setup
         tv, ntv, mv = state
         x, y, sw = data_adapter.unpack_x_y_sample_weight(data)
-        y_pred, _, extra, masks = setup.forward(tv, ntv, x, False)
+        y_pred, new_ntv, extra, masks = setup.forward(tv, ntv, x, False)
         total, per_output = setup.loss(x, y, y_pred, sw, extra, masks)
         new_mv = setup.update_metrics(mv, total, per_output, y, y_pred, sw, x, masks)
-        return setup.metric_logs(new_mv), (tv, ntv, new_mv)
+        return setup.metric_logs(new_mv), (tv, new_ntv, new_mv)  # e.g. stateful RNN states
 
     def predict_step(self, state, data):
         """Outputs for one batch: state is `(trainable, non_trainable)` values, data `(x,)`."""
@@ -285,6 +316,7 @@ class Trainer(Predictor):
         return runner.logs(state)
 
     # -- fit -----------------------------------------------------------------------------
+    @filter_traceback
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -293,6 +325,7 @@ class Trainer(Predictor):
         self._assert_compiled("fit")
         verbose = verbose_level(verbose)
         check_loop_arguments("fit()", epochs=epochs)
+        epochs = capped_epochs(epochs)
         data = data_adapter.make_data(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
                                       class_weight, what="fit")
         val_data = None
@@ -353,8 +386,10 @@ class Trainer(Predictor):
     def _peek(self, data):
         """(x, y, sample_weight) of the first batch, to build the model and the compiled
         structures."""
-        if isinstance(data, data_adapter.ArrayData):
-            return data.x, data.y, data.sample_weight
+        if isinstance(data, data_adapter.ArrayData):  # the first batch's rows (a stateful
+            first = lambda a: None if a is None else tree.map_structure(  # noqa: E731
+                lambda v: v[:data.batch_size], a)  # RNN accepts its batch size only)
+            return first(data.x), first(data.y), first(data.sample_weight)
         if isinstance(data, data_adapter.IndexableData):
             first = data.source[0]
         else:
@@ -378,13 +413,14 @@ class Trainer(Predictor):
         check_numeric(sw, "sample_weight", what)
         setup = self._prepare(x, y, sw)
         if isinstance(data, data_adapter.ArrayData):
-            check_sparse_labels(self._compile_loss, self._outputspec(data.x), data.y, what)
+            check_sparse_labels(self._compile_loss, self._outputspec(x), data.y, what)
         else:
             setup.batch_check = lambda batch, index: check_sparse_labels(  # noqa: E731
                 self._compile_loss, self._outputspec(batch[0]), batch[1], what, index)
         return setup
 
     # -- evaluate ------------------------------------------------------------------------
+    @filter_traceback
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
         """Loss and metrics on the data: a scalar, a list in `metrics_names` order, or a dict."""

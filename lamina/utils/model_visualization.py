@@ -219,7 +219,7 @@ def _wrap_note(text):
 
 def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=True, rankdir="TB",
                  expand_nested=False, dpi=200, subgraph=False, show_layer_activations=False,
-                 show_trainable=False, **kwargs):
+                 show_trainable=False, splines="ortho", **kwargs):
     """The `pydot.Dot` graph of `model` (a `pydot.Cluster` when `subgraph=True`).
 
     Boxes are layers ("name (Class)", input/output shapes with `show_shapes`, output dtype
@@ -233,10 +233,13 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
                      show_layer_names=show_layer_names, rankdir=rankdir,
                      expand_nested=expand_nested, dpi=dpi, subgraph=subgraph,
                      show_layer_activations=show_layer_activations,
-                     show_trainable=show_trainable, **kwargs)[0]
+                     show_trainable=show_trainable, splines=splines, **kwargs)[0]
 
 
-def _make_dot(model, rankdir, dpi, subgraph, **opts):
+_SPLINES = ("ortho", "spline", "true", "polyline", "line", "false", "curved", "none", "")
+
+
+def _make_dot(model, rankdir, dpi, subgraph, splines="ortho", **opts):
     """(graph, notes): `model_to_dot`'s graph and the untraceable-model notes it shows."""
     extra = set(opts) - {"show_shapes", "show_dtype", "show_layer_names", "expand_nested",
                          "show_layer_activations", "show_trainable"}
@@ -244,6 +247,8 @@ def _make_dot(model, rankdir, dpi, subgraph, **opts):
         raise TypeError(f"model_to_dot() got unexpected keyword argument(s) {sorted(extra)}.")
     if rankdir not in ("TB", "LR", "BT", "RL"):
         raise ValueError(f"rankdir must be 'TB' or 'LR' (or 'BT', 'RL'), got {rankdir!r}.")
+    if str(splines).lower() not in _SPLINES:
+        raise ValueError(f"splines must be one of Graphviz's {_SPLINES}, got {splines!r}.")
     from lamina.models.model import Model
     from lamina.models.sequential import Sequential
 
@@ -258,7 +263,7 @@ def _make_dot(model, rankdir, dpi, subgraph, **opts):
         dot = pydot.Cluster(_cluster_name(model.name), label=model.name, style="rounded,dashed")
     else:
         dot = pydot.Dot(graph_type="digraph", rankdir=rankdir, dpi=dpi, fontname="Helvetica",
-                        nodesep=0.3, ranksep=0.6, compound="true")
+                        nodesep=0.3, ranksep=0.6, compound="true", splines=splines)
         dot.set_node_defaults(shape="plaintext", fontname="Helvetica", fontsize=12, margin=0,
                               width=0, height=0)
         dot.set_edge_defaults(color="#444444", arrowsize=0.8)
@@ -272,8 +277,8 @@ def _make_dot(model, rankdir, dpi, subgraph, **opts):
 
 
 def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
-               show_layer_names=True, rankdir="TB", expand_nested=False, dpi=200,
-               show_layer_activations=False, show_trainable=False, **kwargs):
+               show_layer_names=False, rankdir="TB", expand_nested=False, dpi=200,
+               show_layer_activations=False, show_trainable=False, splines="ortho", **kwargs):
     """Draw `model`'s layer graph into `to_file`; the format follows its extension
     (png, svg, pdf, jpg, ...; `.dot`/`.gv` write the Graphviz source, no `dot` needed).
 
@@ -285,7 +290,7 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
                            show_layer_names=show_layer_names, rankdir=rankdir,
                            expand_nested=expand_nested, dpi=dpi, subgraph=False,
                            show_layer_activations=show_layer_activations,
-                           show_trainable=show_trainable, **kwargs)
+                           show_trainable=show_trainable, splines=splines, **kwargs)
     for note in notes:
         warnings.warn(note, stacklevel=2)
     to_file = os.fspath(to_file)

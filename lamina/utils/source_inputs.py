@@ -1,22 +1,23 @@
-"""`get_source_inputs`: the input tensors a symbolic tensor was computed from."""
+"""get_source_inputs: the Input tensors a symbolic tensor was computed from."""
 
 from lamina.core.keras_tensor import KerasTensor
 
 
 def get_source_inputs(tensor):
-    """The `Input` tensors upstream of the symbolic `tensor` (itself if it is one), in the
-    order a depth-first walk meets them, each once."""
-    if not isinstance(tensor, KerasTensor):
-        raise ValueError(f"get_source_inputs expects a symbolic tensor. Received: {tensor!r}")
-    found, seen = [], set()
-    stack = [tensor]
+    """The list of input KerasTensors (those made by `Input()`) that `tensor` depends on,
+    each once, in the order first reached. A tensor with no recorded history is its own
+    source."""
+    if not isinstance(tensor, KerasTensor) or tensor._keras_history is None:
+        return [tensor]
+    found, seen, stack = [], set(), [tensor]
     while stack:
-        t = stack.pop()
-        node = t._node
+        current = stack.pop()
+        node = current._node
         if node is None or node.is_input:
-            if id(t) not in seen:
-                seen.add(id(t))
-                found.append(t)
+            if id(current) not in seen:
+                seen.add(id(current))
+                found.append(current)
             continue
+        # reversed so that the first input is visited first (a depth-first walk in order)
         stack.extend(reversed(node.input_tensors))
     return found

@@ -11,7 +11,7 @@ import pytest
 import lamina
 from lamina.applications import imagenet_utils
 from lamina.datasets import cache
-from lamina.utils.file_utils import DownloadError
+from lamina.datasets.get_file import DownloadError
 
 keras = pytest.importorskip("keras")
 MODULES = ["vgg16", "vgg19", "resnet", "resnet50", "resnet_v2", "inception_v3",

@@ -57,19 +57,19 @@ CASES = [
     pytest.param("InceptionV3", 75, {}, marks=pytest.mark.slow),
     pytest.param("InceptionResNetV2", 75, {}, marks=pytest.mark.slow),
     pytest.param("Xception", 71, {}, marks=pytest.mark.slow),
-    # Known failures (issue 17, open): the test finds no keras.applications submodule
-    # holding MobileNetV3's preprocess_input; EfficientNetV2S differs by up to 0.09.
-    pytest.param("MobileNetV3Small", 32, {}, marks=[pytest.mark.slow, pytest.mark.xfail(
-        strict=True, raises=LookupError, reason="no Keras submodule found for MobileNetV3")]),
-    pytest.param("MobileNetV3Large", 32, {"minimalistic": True}, marks=[
-        pytest.mark.slow, pytest.mark.xfail(strict=True, raises=LookupError,
-                                            reason="no Keras submodule found for MobileNetV3")]),
+    pytest.param("MobileNetV3Small", 32, {}, marks=pytest.mark.slow),
+    pytest.param("MobileNetV3Large", 32, {"minimalistic": True}, marks=pytest.mark.slow),
     pytest.param("DenseNet121", 32, {}, marks=pytest.mark.slow),
     pytest.param("NASNetMobile", 32, {}, marks=pytest.mark.slow),
     pytest.param("EfficientNetV2B0", 32, {}, marks=pytest.mark.slow),
-    pytest.param("EfficientNetV2S", 32, {}, marks=[pytest.mark.slow, pytest.mark.xfail(
-        strict=True, raises=AssertionError, reason="outputs differ from Keras's by up to 0.09")]),
+    pytest.param("EfficientNetV2S", 32, {}, marks=pytest.mark.slow),
 ]
+# Deep random-weight models that amplify float32 rounding chaotically: for EfficientNetV2S
+# (32x32, the test's weights) a one-ulp change of the input moves Keras's own logits by 7 at a
+# scale of 591, so no float32 implementation can match its end-to-end output within 1e-4.
+# These are compared layer by layer instead: each lamina layer, fed Keras's own inputs to
+# that layer, gives Keras's output.
+LAYERWISE = {"EfficientNetV2S"}
 # Cases that skip the way back (Keras -> lamina only), to keep the slow suite shorter.
 FORWARD_ONLY = {"EfficientNetB0", "ResNet50", "VGG16", "InceptionResNetV2"}
 
@@ -104,9 +104,12 @@ def test_keras_weights_load_and_match(name, size, kwargs, tmp_path):
 
     model = getattr(lamina.applications, name)(weights=path, input_shape=(size, size, 3),
                                                classifier_activation=None, **kwargs)
-    got = np.asarray(model.predict(x, verbose=0))
     scale = max(1.0, float(np.abs(expected).max()))
-    np.testing.assert_allclose(got, expected, atol=1e-4 * scale, rtol=0)
+    if name in LAYERWISE:
+        _assert_layerwise_equal(ref, model, x)
+    else:
+        got = np.asarray(model.predict(x, verbose=0))
+        np.testing.assert_allclose(got, expected, atol=1e-4 * scale, rtol=0)
 
     if name not in FORWARD_ONLY:
         back = os.path.join(tmp_path, "lamina.weights.h5")
@@ -117,8 +120,29 @@ def test_keras_weights_load_and_match(name, size, kwargs, tmp_path):
                                    atol=1e-4 * scale, rtol=0)
 
 
+def _assert_layerwise_equal(ref, model, x):
+    """Every layer of `model`, called on Keras's values of its inputs, gives Keras's value
+    of its output within 1e-4 (relative to the output's largest magnitude)."""
+    ref_layers = [layer for layer in ref.layers if layer.name != ref.layers[0].name]
+    values = dict(zip((layer.name for layer in ref_layers),
+                      keras.Model(ref.input, [l.output for l in ref_layers]).predict(x, verbose=0)))
+    values[ref.layers[0].name] = x
+    assert [layer.name for layer in model.layers] == [layer.name for layer in ref.layers]
+    for layer in model.layers[1:]:
+        node = layer._inbound_nodes[0]
+        args, kwargs = node.map_arguments(
+            {id(t): values[t._keras_history[0].name] for t in node.input_tensors})
+        got = np.asarray(layer(*args, **kwargs))
+        want = np.asarray(values[layer.name])
+        np.testing.assert_allclose(got, want, atol=1e-4 * max(1.0, float(np.abs(want).max())),
+                                   rtol=0, err_msg=layer.name)
+
+
 def _module(builder_name):
-    """The keras.applications submodule that holds a builder."""
+    """The keras.applications submodule whose preprocess_input goes with a builder (some,
+    like mobilenet_v3, export only preprocess_input/decode_predictions, not the builder)."""
+    if builder_name.startswith("MobileNetV3"):
+        return "mobilenet_v3"
     for module in dir(keras.applications):
         mod = getattr(keras.applications, module)
         if not module.startswith("_") and not module[0].isupper() and hasattr(mod, builder_name):

@@ -88,7 +88,25 @@ def test_input_without_shape_is_a_clear_error():
 def test_input_layer_config_round_trip():
     layer = layers.InputLayer(shape=(4, 2), batch_size=8, dtype="int32", name="ids")
     config = layer.get_config()
-    assert config == {"batch_shape": (8, 4, 2), "dtype": "int32", "sparse": False, "name": "ids"}
+    assert config == {"batch_shape": (8, 4, 2), "dtype": "int32", "sparse": False, "name": "ids",
+                      "ragged": False, "optional": False}  # Keras 3.15's keys
     clone = layers.InputLayer.from_config(config)
     assert clone.output.shape == (8, 4, 2) and clone.output.dtype == "int32" and clone.name == "ids"
     assert "created by layer 'ids'" in repr(clone.output)
+
+
+def test_keras_tensor_positional_arguments_bind_as_in_keras():
+    import inspect
+    import os
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    real = pytest.importorskip("keras")
+    import lamina
+    args = ((2, 3), "float16", False, False, True, "t")
+    assert inspect.signature(lamina.KerasTensor).bind(*args).arguments == \
+        inspect.signature(real.KerasTensor).bind(*args).arguments
+    t = lamina.KerasTensor(*args)
+    assert (t.shape, t.dtype, t.name) == ((2, 3), "float16", "t")
+    with pytest.raises(ValueError, match="KerasTensor: ragged=True is not supported"):
+        lamina.KerasTensor((2,), ragged=True)
+    with pytest.raises(ValueError, match="KerasTensor: record_history=False is not supported"):
+        lamina.KerasTensor((2,), record_history=False)

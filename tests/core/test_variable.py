@@ -131,3 +131,19 @@ def test_numpy_of_a_traced_value_is_an_error():
 
     with pytest.raises(ValueError, match="traced"):
         f(jnp.array(2.0))
+
+
+def test_variable_positional_arguments_bind_as_in_keras_and_layout_is_refused():
+    import inspect
+    import os
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    real = pytest.importorskip("keras")
+    import lamina
+    args = (1.0, (), "float32", False, False, "mean", "auto", "v")
+    ours = inspect.signature(lamina.Variable).bind(*args)
+    theirs = inspect.signature(real.Variable).bind(*args)
+    assert ours.arguments == theirs.arguments
+    v = lamina.Variable(*args)
+    assert (v.trainable, v.autocast, v.aggregation, v.name) == (False, False, "mean", "v")
+    with pytest.raises(ValueError, match="Variable 'w': layout='x' is not supported"):
+        lamina.Variable(1.0, name="w", layout="x")

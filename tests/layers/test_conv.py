@@ -18,6 +18,12 @@ CASES = [
     ("Conv2D", (2, 9, 8, 3), dict(filters=5, kernel_size=3, dilation_rate=2, use_bias=False)),
     ("Conv2D", (2, 3, 9, 8), dict(filters=5, kernel_size=3, data_format="channels_first")),
     ("Conv3D", (1, 5, 6, 7, 2), dict(filters=3, kernel_size=2, padding="same")),
+    # 1x1 kernels take the matrix-product path.
+    ("Conv2D", (2, 9, 8, 3), dict(filters=5, kernel_size=1)),
+    ("Conv2D", (2, 9, 8, 3), dict(filters=5, kernel_size=1, strides=2, padding="same")),
+    ("Conv2D", (2, 9, 8, 3), dict(filters=5, kernel_size=1, strides=(3, 2))),
+    ("Conv1D", (2, 11, 3), dict(filters=4, kernel_size=1, padding="causal")),
+    ("Conv3D", (1, 5, 6, 7, 2), dict(filters=3, kernel_size=1, strides=2)),
 ]
 
 
@@ -33,6 +39,27 @@ def test_matches_keras(name, shape, kwargs):
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, atol=1e-5)
     assert mine.compute_output_shape((None,) + shape[1:])[1:] == expected.shape[1:]
+
+
+def test_pointwise_gradients_equal_a_convolutions():
+    """The 1x1 matrix-product path differentiates like `lax.conv_general_dilated`."""
+    import jax
+    from jax import lax
+
+    x = np.random.default_rng(1).normal(size=(2, 7, 6, 3)).astype("float32")
+    layer = lamina.layers.Conv2D(4, 1, strides=2, use_bias=False)
+    layer.build(x.shape)
+    kernel = np.random.default_rng(2).normal(size=(1, 1, 3, 4)).astype("float32")
+
+    def mine(x, w):
+        return (layer.convolve(x, w) ** 2).sum()
+
+    def plain(x, w):
+        return (lax.conv_general_dilated(x, w, (2, 2), "VALID",
+                                         dimension_numbers=("NHWC", "HWIO", "NHWC")) ** 2).sum()
+
+    for got, want in zip(jax.grad(mine, (0, 1))(x, kernel), jax.grad(plain, (0, 1))(x, kernel)):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-5, atol=1e-5)
 
 
 def test_symbolic_shapes_and_errors():

@@ -236,3 +236,23 @@ def test_keras_saved_masked_model_loads_and_runs(tmp_path):
     ours = keras.models.load_model(tmp_path / "m.keras")
     data = _padded_tokens()[:2]
     np.testing.assert_allclose(ours(data), theirs(data), atol=1e-6)
+
+
+def test_eager_outputs_carry_their_mask_as_in_keras():
+    tokens = np.array([[1, 2, 0, 0], [3, 0, 0, 0]])
+    ours = keras.layers.Embedding(10, 4, mask_zero=True)(tokens)
+    theirs = real_keras.layers.Embedding(10, 4, mask_zero=True)(tokens)
+    np.testing.assert_array_equal(np.asarray(ours._keras_mask), np.asarray(theirs._keras_mask))
+    np.testing.assert_array_equal(np.asarray(ours._keras_mask), tokens != 0)
+
+
+def test_an_eager_mask_reaches_the_next_eager_call():
+    tokens = np.array([[1, 2, 0, 0]])
+    embedding = keras.layers.Embedding(10, 3, mask_zero=True)
+    embedding.build((None, 4))
+    embedding.set_weights([np.r_[np.zeros((1, 3)), np.ones((9, 3))].astype("float32")])
+    embedded = embedding(tokens)
+    pooled = keras.layers.GlobalAveragePooling1D()(embedded)  # averages unmasked steps only
+    np.testing.assert_allclose(np.asarray(pooled), [[1.0, 1.0, 1.0]])
+    np.testing.assert_allclose(np.asarray(keras.layers.GlobalAveragePooling1D()(
+        np.asarray(embedded))), [[0.5, 0.5, 0.5]])  # a NumPy copy has no mask

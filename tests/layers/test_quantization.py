@@ -4,10 +4,12 @@ quantized layers given the same float weights; gradients reach the inputs and bi
 import warnings
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
 import lamina
+from lamina.core.layer_quantization import QuantizationUnavailableError
 
 keras = pytest.importorskip("keras")
 
@@ -106,7 +108,8 @@ def test_subclasses_are_refused_unless_type_check_is_off():
 
     layer = MyDense(2)
     layer.build((None, 3))
-    with pytest.raises(NotImplementedError, match="MyDense does not have a `quantize` method"):
+    with pytest.raises(QuantizationUnavailableError,
+                       match=r"MyDense \('my_dense.*'\) has no quantized form \(mode='int8'\)"):
         layer.quantize("int8")
     layer.quantize("int8", type_check=False)
     assert layer.quantization_mode == "int8" and layer.dtype_policy.name == "int8_from_float32"
@@ -118,8 +121,8 @@ def test_quantized_layer_from_config_builds_int8_variables():
     assert [(v.name, v.dtype) for v in layer.weights] == \
         [("bias", "float32"), ("kernel", "int8"), ("kernel_scale", "float32")]
     assert layer.get_config()["dtype"] == "int8_from_float32"
-    with pytest.raises(ValueError, match="mode 'float8' is not available in lamina"):
-        lamina.layers.Dense(4, dtype="float8_from_float32").build((None, 3))
+    with pytest.raises(ValueError, match="mode 'gptq' is not available in lamina"):
+        lamina.layers.Dense(4, dtype="gptq_from_float32").build((None, 3))
 
 
 @pytest.mark.parametrize("block_size", [128, -1])
@@ -154,13 +157,71 @@ def test_dense_int4_equals_keras_and_files_move_both_ways(block_size, tmp_path):
 def test_int4_default_is_groups_of_128_and_other_layers_are_skipped():
     model = lamina.Sequential([lamina.Input((5, 3)),
                                lamina.layers.EinsumDense("abc,cd->abd", (5, 4)),
+                               lamina.layers.LayerNormalization(),
                                lamina.layers.Dense(2)])
-    with pytest.warns(UserWarning, match="EinsumDense 'einsum_dense' has no 'int4' form"):
+    with pytest.warns(UserWarning, match="LayerNormalization .* has no quantized form"):
         model.quantize("int4")
     assert [layer.dtype_policy.name for layer in model.layers] == \
-        ["float32", "int4/128_from_float32"]
-    with pytest.raises(NotImplementedError, match="has no 'int4' form in lamina"):
-        model.layers[0].quantize("int4")
+        ["int4/128_from_float32", "float32", "int4/128_from_float32"]
+    embedding = lamina.layers.Embedding(4, 3)
+    embedding.build((None,))
+    with pytest.raises(QuantizationUnavailableError, match="has no 'float8' form in lamina"):
+        embedding.quantize("float8")
+
+
+# kernel axes in any order (Keras reshapes the kernel in memory order to (rows, columns)),
+# each with a block size: groups of 128 (more than the rows), per column, groups of 2
+INT4_EINSUMS = [EINSUMS[1] + (2,), EINSUMS[2] + (-1,), EINSUMS[3] + (128,),
+                ("abc,dc->abd", (5, 7), None, (5, 300), 128)]
+
+
+@pytest.mark.parametrize("equation,output_shape,bias_axes,input_shape,block_size",
+                         INT4_EINSUMS)
+def test_einsum_dense_int4_equals_keras(equation, output_shape, bias_axes, input_shape,
+                                        block_size):
+    def build(k):
+        i = k.Input(input_shape)
+        return k.Model(i, k.layers.EinsumDense(equation, output_shape, bias_axes=bias_axes)(i))
+
+    keras.utils.set_random_seed(0)
+    mine, theirs = build(lamina), build(keras)
+    mine.set_weights(theirs.get_weights())
+    x = np.random.default_rng(0).normal(size=(7,) + input_shape).astype("float32")
+    mine.quantize(config=lamina.quantizers.Int4QuantizationConfig(block_size=block_size))
+    theirs.quantize(config=keras.quantizers.Int4QuantizationConfig(block_size=block_size))
+    ml, tl = mine.layers[-1], theirs.layers[-1]
+    assert ml.dtype_policy.name == tl.dtype_policy.name == f"int4/{block_size}_from_float32"
+    assert [(v.name, v.dtype, tuple(v.shape)) for v in ml.weights] == \
+        [(v.name, str(v.dtype), tuple(v.shape)) for v in tl.weights]
+    for a, b in zip(ml.weights, tl.weights):
+        np.testing.assert_array_equal(np.asarray(a.numpy()), b.numpy(), err_msg=a.name)
+    np.testing.assert_allclose(np.asarray(mine(x)), np.asarray(theirs(x)), atol=1e-5, rtol=0)
+
+
+def test_einsum_dense_int4_files_both_ways_and_gradients(tmp_path):
+    def build(k):
+        i = k.Input((5, 3))
+        return k.Model(i, k.layers.EinsumDense("abc,cde->abde", (5, 2, 4), bias_axes="de")(i))
+
+    keras.utils.set_random_seed(1)
+    mine, theirs = build(lamina), build(keras)
+    mine.set_weights(theirs.get_weights())
+    mine.quantize("int4")
+    theirs.quantize("int4")
+    x = np.random.default_rng(2).normal(size=(4, 5, 3)).astype("float32")
+    out = np.asarray(mine(x))
+    mine.save(tmp_path / "mine.keras")
+    np.testing.assert_allclose(np.asarray(keras.saving.load_model(tmp_path / "mine.keras")(x)),
+                               out, atol=1e-6, rtol=0)
+    theirs.save(tmp_path / "theirs.keras")
+    back = lamina.saving.load_model(tmp_path / "theirs.keras")
+    np.testing.assert_allclose(np.asarray(back(x)), out, atol=1e-6, rtol=0)
+    # the inputs' gradient goes through the dequantized kernel
+    layer = mine.layers[-1]
+    kernel = np.asarray(layer._int4_einsum(np.eye(3, dtype="float32")[None]))[0]  # (3, 2, 4)
+    grad = jax.grad(lambda v: layer(v).sum())(jnp.asarray(x))
+    np.testing.assert_allclose(np.asarray(grad), np.broadcast_to(kernel.sum((1, 2)), x.shape),
+                               rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("output_dim,block_size", [(300, 128), (9, -1)])

@@ -57,3 +57,16 @@ def test_json_round_trip():
     assert [l.name for l in rebuilt.layers] == [l.name for l in model.layers]
     with pytest.raises(ValueError, match="JSON"):
         keras.models.model_from_json("{not json")
+
+
+def test_clone_model_refuses_unknown_keywords_clearly():
+    import inspect
+    import os
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    real = pytest.importorskip("keras")
+    args = ("m", "t", "f", "c", True)
+    assert inspect.signature(keras.models.clone_model).bind(*args).arguments == \
+        inspect.signature(real.models.clone_model).bind(*args).arguments
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    with pytest.raises(TypeError, match=r"clone_model: keyword argument\(s\) \['cache'\]"):
+        keras.models.clone_model(model, cache={})

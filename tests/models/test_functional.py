@@ -177,7 +177,7 @@ def test_duplicate_layer_names():
 def test_wrong_input_shape_names_model_expected_and_received():
     x = keras.Input((3,), name="x")
     model = keras.Model(x, layers.Dense(2)(x))
-    for bad in (np.ones((2, 4)), np.ones((2, 3, 1))):
+    for bad in (np.ones((2, 4)), np.ones((2, 3, 2))):
         with pytest.raises(ValueError) as err:
             model(bad)
         msg = str(err.value)
@@ -300,3 +300,24 @@ def test_ops_on_symbolic_tensors_are_not_in_model_layers():
     assert any(line.startswith("sum (Sum)") for line in lines)  # Keras's op class name
     clone = keras.Model.from_config(model.get_config())
     np.testing.assert_allclose(clone(x), expected)
+
+
+@pytest.mark.parametrize("model_shape,data_shape", [((6, 1), (4, 6)), ((6,), (4, 6, 1))])
+def test_a_missing_or_extra_trailing_unit_axis_is_matched_as_keras(model_shape, data_shape):
+    x = np.random.default_rng(0).normal(size=data_shape).astype("float32")
+    outputs = {}
+    for ns in (keras, real_keras):
+        inputs = ns.Input(model_shape)
+        model = ns.Model(inputs, ns.layers.Flatten()(inputs))
+        outputs[ns is keras] = np.asarray(model.predict(x, verbose=0))
+        assert np.asarray(model(x)).shape == (4, 6)
+    np.testing.assert_array_equal(outputs[True], outputs[False])
+    np.testing.assert_array_equal(outputs[True], x.reshape(4, 6))
+
+
+def test_a_rank_off_by_more_than_a_unit_axis_is_still_refused():
+    inputs = keras.Input((6, 2))
+    model = keras.Model(inputs, keras.layers.Flatten()(inputs))
+    with pytest.raises(ValueError, match=r"expected shape=\(None, 6, 2\), but received input "
+                                         r"with shape=\(4, 6\)"):
+        model(np.zeros((4, 6), "float32"))

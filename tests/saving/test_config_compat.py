@@ -14,6 +14,8 @@ keras = pytest.importorskip("keras")
 # Constructor arguments for classes that need some (else the defaults are used).
 ARGS = {
     "Dense": ((3,), {"activation": "relu", "kernel_regularizer": "l2"}),
+    "MaxNumBoundingBoxes": ((5,), {}),
+    "RandomHue": ((0.2,), {"seed": 1}), "RandomSaturation": (((0.2, 0.6),), {"seed": 1}),
     "Activation": (("tanh",), {}),
     "Dropout": ((0.3,), {"seed": 4}), "GaussianDropout": ((0.3,), {}),
     "GaussianNoise": ((0.1,), {}), "SpatialDropout1D": ((0.2,), {}),
@@ -59,9 +61,23 @@ ARGS = {
     "GRUCell": ((4,), {"reset_after": False}), "SimpleRNN": ((4,), {"return_sequences": True}),
     "LSTM": ((4,), {"unit_forget_bias": False, "go_backwards": True}),
     "GRU": ((4,), {"return_state": True}),
+    "ConvLSTM1D": ((4, 3), {"padding": "same", "stateful": True}),
+    "ConvLSTM2D": ((4, (3, 2)), {"strides": 2, "recurrent_dropout": 0.1}),
+    "ConvLSTM3D": ((2, 3), {"dilation_rate": 2, "return_sequences": True}),
     "EinsumDense": (("ab,bc->ac", 5), {"bias_axes": "c"}),
+    "RandomPosterization": ((4,), {"seed": 1}),
+    "RandomColorDegeneration": ((0.5,), {"seed": 1}),
+    "RandomSharpness": ((0.5,), {"seed": 1}),
+    "ReversibleEmbedding": ((10, 4), {"tie_weights": False, "logit_soft_cap": 3.0}),
     "MultiHeadAttention": ((2, 3), {"dropout": 0.1}),
+    **{f"Adaptive{kind}Pooling{n}D": ((2,), {}) for kind in ("Average", "Max") for n in (1, 2, 3)},
 }
+def _optimizer_map(L):
+    """(args, kwargs) of an OptimizerMap of the library whose `layers` is `L`."""
+    opt = (lamina if L is lamina.layers else keras).optimizers
+    return ((opt.OptimizerMap(opt.SGD(0.1), {"dense/.*": opt.Adam(0.01)}),), {})
+
+
 # Wrappers take a layer: each library gets its own, made by name from these.
 WRAPPED = {
     "RNN": lambda L: ((L.LSTMCell(3),), {"return_sequences": True}),
@@ -70,9 +86,17 @@ WRAPPED = {
     "TimeDistributed": lambda L: ((L.Dense(2),), {}),
     "LossScaleOptimizer": lambda L: (((lamina if L is lamina.layers else keras).optimizers.SGD(0.1),),
                                      {"initial_scale": 8.0, "dynamic_growth_steps": 3}),
+    "OptimizerMap": lambda L: ((_optimizer_map(L)[0][0].default_optimizer,),
+                               {"optimizer_map": dict(_optimizer_map(L)[0][0])}),
+    "MultiOptimizer": lambda L: ((_optimizer_map(L)[0][0],), {"loss_scale_factor": 2.0}),
+    "Wrapper": lambda L: ((L.Dense(2),), {}),
+    "Pipeline": lambda L: (([L.Rescaling(0.5), L.CenterCrop(2, 3)],), {}),
+    "SpectralNormalization": lambda L: ((L.Dense(2),), {"power_iterations": 2}),
 }
 SKIP = {"Layer", "InputSpec", "Lambda", "Loss", "Metric", "MeanMetricWrapper", "Optimizer",
-        "LearningRateSchedule", "Initializer", "Regularizer", "Constraint"}
+        "LearningRateSchedule", "Initializer", "Regularizer", "Constraint",
+        # configs holding Python callables / Flax modules: tests/layers/test_jax_layer.py
+        "JaxLayer", "FlaxLayer"}
 FAMILIES = {"layers": keras.layers, "losses": keras.losses, "metrics": keras.metrics,
             "optimizers": keras.optimizers, "schedules": keras.optimizers.schedules,
             "initializers": keras.initializers, "regularizers": keras.regularizers,

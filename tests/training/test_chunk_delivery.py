@@ -216,8 +216,9 @@ def test_ctrl_c_is_answered_within_a_second_on_a_long_epoch():
     m = keras.Sequential([keras.Input((32,)), keras.layers.Dense(256, activation="relu"),
                           keras.layers.Dense(256, activation="relu"), keras.layers.Dense(1)])
     m.compile("adam", "mse")
-    # Compile for these arrays outside the clock (a compiled loop serves any chunk length).
-    m.fit(x, y, batch_size=bs, steps_per_epoch=8, verbose=0)
+    # Compile for these arrays outside the clock (a compiled loop serves any chunk length;
+    # 64 steps: long enough an epoch for the loop a 4,096-step epoch runs).
+    m.fit(x, y, batch_size=bs, steps_per_epoch=64, verbose=0)
     sent = {}
 
     def interrupt():

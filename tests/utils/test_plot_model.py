@@ -110,7 +110,7 @@ def customer_model():
 def test_ticket_dot_source_has_every_layer_and_one_edge_per_connection(ticket, tmp_path):
     model = ticket
     path = tmp_path / "ticket.dot"
-    plot_model(model, str(path), show_shapes=True)
+    plot_model(model, str(path), show_shapes=True, show_layer_names=True)
     graph = parse_dot(path.read_text())
     nodes = all_nodes(graph)
     assert set(nodes) == {l.name for l in model.layers}
@@ -143,7 +143,8 @@ def test_ticket_png_header_and_pixel_size_follows_layout_and_dpi(ticket, tmp_pat
     model = ticket
     for dpi in (200, 100):
         path = tmp_path / f"ticket_{dpi}.png"
-        assert plot_model(model, str(path), show_shapes=True, dpi=dpi) is None
+        assert plot_model(model, str(path), show_shapes=True, dpi=dpi,
+                          show_layer_names=True) is None
         width, height = png_size(path)
         # `dot -Tplain` gives the layout's size in inches; the PNG adds 4pt of padding a side.
         first = model_to_dot(model, show_shapes=True, dpi=dpi).create(format="plain")
@@ -398,3 +399,23 @@ def test_example_writes_the_notes_pictures(tmp_path):
     assert shapes[0] > plain[0] and shapes[1] > plain[1]  # shape rows make boxes bigger
     assert updated[0] >= shapes[0]  # a third output box side by side
     assert abs(subclassed[1] - shapes[1]) <= 4  # same layout as the functional model
+
+
+def test_plot_model_defaults_and_splines_as_in_keras(tmp_path):
+    import inspect
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    real = pytest.importorskip("keras")
+    for name in ("plot_model", "model_to_dot"):
+        args = ("m",) + tuple(f"v{i}" for i in range(10))
+        ours = inspect.signature(getattr(keras.utils, name)).bind(*args)
+        theirs = inspect.signature(getattr(real.utils, name)).bind(*args)
+        ours.apply_defaults()
+        theirs.apply_defaults()
+        assert ours.arguments == theirs.arguments
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(2, name="dense_xyz")])
+    assert model_to_dot(model).get_splines() == "ortho"
+    assert model_to_dot(model, splines="curved").get_splines() == "curved"
+    plot_model(model, to_file=str(tmp_path / "m.dot"))
+    assert "<b>dense_xyz</b>" not in (tmp_path / "m.dot").read_text()  # no layer names
+    with pytest.raises(ValueError, match="splines must be one of.*'wavy'"):
+        model_to_dot(model, splines="wavy")

@@ -16,6 +16,7 @@ import numpy as np
 
 from lamina.core.serialization.errors import SavingError, UnknownObjectError
 from lamina.core.serialization.object_registration import CustomObjectScope, get_registered_object
+from lamina.core.serialization.safe_mode import scoped_safe_mode
 
 # family -> lamina's public namespaces whose classes/functions a config may name. They
 # sit above this module and are looked up by name when a config is read (as Keras's table
@@ -32,9 +33,10 @@ _FAMILIES = {
     "schedules": ("lamina.optimizers.schedules",),
     "activations": ("lamina.activations",),
     "ops": ("lamina.ops",),
+    "distillation": ("lamina.distillation",),
 }
 _SEARCH_ORDER = ("layers", "models", "initializers", "regularizers", "constraints", "losses",
-                 "metrics", "optimizers", "schedules", "activations")
+                 "metrics", "optimizers", "schedules", "activations", "distillation")
 _DTYPE_POLICIES = ("DTypePolicy", "FloatDTypePolicy")
 
 
@@ -275,10 +277,20 @@ def _special(class_name, inner, custom_objects, safe_mode):
     raise UnknownObjectError(f"Unsupported special object {class_name!r} in the config.")
 
 
-def deserialize_keras_object(config, custom_objects=None, safe_mode=None, families=_SEARCH_ORDER):
+def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwargs):
     """An object from its Keras 3 description. Strings, numbers and None pass through;
     lists and plain dicts are deserialized item by item. `custom_objects` are in scope
-    while constructors run (a Dense(activation="my_fn") finds "my_fn")."""
+    while constructors run (a Dense(activation="my_fn") finds "my_fn").
+
+    safe_mode (True): refuse Lambda bytecode; an enclosing SafeModeScope's setting wins,
+    as in Keras. `families` (lamina's own keyword) narrows the registries searched.
+    """
+    families = kwargs.pop("families", _SEARCH_ORDER)
+    if kwargs:
+        raise TypeError(f"deserialize_keras_object: unsupported keyword argument(s) "
+                        f"{sorted(kwargs)}.")
+    scoped = scoped_safe_mode()
+    safe_mode = scoped if scoped is not None else safe_mode
     if custom_objects:
         with CustomObjectScope(custom_objects):
             return _deserialize(config, custom_objects, safe_mode, families)
@@ -289,11 +301,12 @@ def _deserialize(config, custom_objects, safe_mode, families):
     if config is None or isinstance(config, (str, bool, int, float)):
         return config
     if isinstance(config, (list, tuple)):
-        return [deserialize_keras_object(c, custom_objects, safe_mode, families) for c in config]
+        return [deserialize_keras_object(c, custom_objects, safe_mode, families=families)
+                for c in config]
     if not isinstance(config, dict):
         raise SavingError(f"Invalid config value of type {type(config).__name__}: {config!r}")
     if "class_name" not in config:
-        return {k: deserialize_keras_object(v, custom_objects, safe_mode, families)
+        return {k: deserialize_keras_object(v, custom_objects, safe_mode, families=families)
                 for k, v in config.items()}
     class_name = config["class_name"]
     inner = config.get("config")

@@ -44,7 +44,7 @@ def get_custom_objects():
 class CustomObjectScope:
     """`with CustomObjectScope({"MyLayer": MyLayer}):` makes those names loadable inside."""
 
-    def __init__(self, custom_objects=None):
+    def __init__(self, custom_objects):
         self.custom_objects = dict(custom_objects or {})
 
     def __enter__(self):
@@ -59,8 +59,9 @@ class CustomObjectScope:
 custom_object_scope = CustomObjectScope
 
 
-def get_registered_object(name, custom_objects=None):
-    """Look `name` up in custom_objects, active scopes, then the global registry."""
+def get_registered_object(name, custom_objects=None, module_objects=None):
+    """Look `name` up in custom_objects, active scopes, the global registry, then
+    `module_objects` (a dict of names a caller offers as a last resort)."""
     if name is None:
         return None
     for table in [custom_objects or {}] + list(reversed(_scoped())) + [_GLOBAL]:
@@ -70,4 +71,6 @@ def get_registered_object(name, custom_objects=None):
         for key, obj in _GLOBAL.items():  # "package>name" keys; users may add bare names
             if ">" in key and key.split(">", 1)[1] == name:
                 return obj
+    if module_objects and name in module_objects:
+        return module_objects[name]
     return None

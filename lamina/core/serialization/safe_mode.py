@@ -26,6 +26,11 @@ class SafeModeScope:
         return False
 
 
+def scoped_safe_mode():
+    """The innermost SafeModeScope's setting, or None outside any."""
+    return getattr(_local, "safe_mode", None)
+
+
 def is_safe_mode(explicit=None):
     """Whether loading refuses bytecode now: False once unsafe deserialization is enabled
     for the process; else `explicit`, else the innermost scope's setting (default True)."""

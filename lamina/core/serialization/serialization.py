@@ -12,6 +12,7 @@ _KERAS_MODULES = {
     "regularizers": "keras.regularizers", "constraints": "keras.constraints",
     "losses": "keras.losses", "metrics": "keras.metrics", "optimizers": "keras.optimizers",
     "activations": "keras.activations", "random": "keras.random",
+    "distillation": "keras.distillation",
 }
 
 

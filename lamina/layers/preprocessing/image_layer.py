@@ -7,6 +7,8 @@ Images are (batch, height, width, channels) for "channels_last" (the default fro
 single image drops the batch axis.
 """
 
+import jax.numpy as jnp
+
 from lamina.core.layer import Layer
 from lamina.ops._util import data_format as standardize_data_format
 from lamina.ops.image import _to_channels_last
@@ -25,6 +27,8 @@ class ImageLayer(Layer):
 
     def _as_batch(self, inputs):
         """(float channels_last batch, function that restores the input's layout)."""
+        inputs = jnp.asarray(inputs)
+        self._hw_axes(inputs.ndim)  # a clear error naming the layer for a bad rank
         images, restore = _to_channels_last(inputs, self.data_format)
         if images.dtype != self.compute_dtype:
             images = images.astype(self.compute_dtype)
@@ -33,8 +37,8 @@ class ImageLayer(Layer):
     def _hw_axes(self, ndim):
         """The (height, width) axes of an input of rank `ndim` (3 or 4)."""
         if ndim not in (3, 4):
-            raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of rank 3 "
-                             f"or 4; got rank {ndim}.")
+            raise ValueError(f"{type(self).__name__} '{self.name}' expects a 3-D image or a "
+                             f"4-D batch of images; got rank {ndim}.")
         return (-2, -1) if self.data_format == "channels_first" else (-3, -2)
 
     def _with_size(self, input_shape, height, width):
@@ -44,6 +48,8 @@ class ImageLayer(Layer):
         return tuple(shape)
 
     def compute_output_shape(self, input_shape):
+        if isinstance(input_shape, dict):
+            return dict(input_shape)
         return tuple(input_shape)
 
     def get_config(self):
@@ -65,14 +71,45 @@ class RandomImageLayer(ImageLayer):
         self.seed_generator = SeedGenerator(seed)
 
     def call(self, inputs, training=True):
+        if isinstance(inputs, dict):
+            return self._call_dict(inputs, training)
         images, restore = self._as_batch(inputs)
         if training:
             return restore(self._augment(images, self.seed_generator.next()))
         return restore(self._inference(images))
 
+    def _call_dict(self, inputs, training):
+        """Keras's dict form {"images", "labels"}: the images transformed, the labels
+        transformed alike by `_augment_labelled` (unchanged unless a layer mixes them).
+        Bounding boxes and segmentation masks are refused, never passed through."""
+        name = type(self).__name__
+        for key in ("bounding_boxes", "segmentation_masks"):
+            if key in inputs:
+                raise ValueError(f"{name}: inputs with {key!r} are not supported by lamina's "
+                                 f"{name}; pass {{'images': ..., 'labels': ...}} only.")
+        unknown = sorted(set(inputs) - {"images", "labels"})
+        if "images" not in inputs or unknown:
+            raise ValueError(f"{name}: a dict input needs an 'images' key and may have a "
+                             f"'labels' key; got keys {sorted(inputs)}.")
+        images, restore = self._as_batch(inputs["images"])
+        labels = inputs.get("labels")
+        if training:
+            images, labels = self._augment_labelled(images, labels,
+                                                    self.seed_generator.next())
+        else:
+            images = self._inference(images)
+        out = {"images": restore(images)}
+        if "labels" in inputs:
+            out["labels"] = labels
+        return out
+
     def _augment(self, images, key):
         """The random transform of a float channels_last batch with jax key `key`."""
         return images
+
+    def _augment_labelled(self, images, labels, key):
+        """(images, labels) after the random transform; labels may be None."""
+        return self._augment(images, key), labels
 
     def _inference(self, images):
         return images

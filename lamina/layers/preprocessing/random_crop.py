@@ -13,8 +13,8 @@ class RandomCrop(RandomImageLayer):
     centred window of the target aspect ratio and resize it to (height, width), so the
     output shape is the same in both modes."""
 
-    def __init__(self, height, width, seed=None, data_format=None, **kwargs):
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
+    def __init__(self, height, width, seed=None, data_format=None, name=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, name=name, **kwargs)
         self.height, self.width = _size("RandomCrop", height, width)
 
     def _augment(self, images, key):

@@ -5,3 +5,5 @@ from lamina.layers.recurrent.simple_rnn import SimpleRNN, SimpleRNNCell
 from lamina.layers.recurrent.stacked_cells import StackedRNNCells
 from lamina.layers.recurrent.bidirectional import Bidirectional
 from lamina.layers.recurrent.time_distributed import TimeDistributed
+from lamina.layers.recurrent.conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
+from lamina.layers.recurrent.conv_lstm_cell import ConvLSTMCell

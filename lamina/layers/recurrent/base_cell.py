@@ -1,6 +1,8 @@
 """What SimpleRNNCell, LSTMCell and GRUCell share: weight options, dropout masks, and the
 step function that the RNN's scan runs (weights and dropout masks fixed outside it)."""
 
+import inspect
+
 import jax.numpy as jnp
 
 from lamina import activations, constraints, initializers, regularizers
@@ -18,6 +20,14 @@ _OPTIONS = {
 }
 
 
+def recurrent_cell_arguments(local_vars):
+    """RecurrentCell's __init__ arguments read from a subclass __init__'s `locals()`
+    (its own extra arguments left out), with its **kwargs merged in."""
+    names = inspect.signature(RecurrentCell.__init__).parameters
+    args = {k: v for k, v in local_vars.items() if k in names and k not in ("self", "kwargs")}
+    return {**args, **local_vars["kwargs"]}
+
+
 class RecurrentCell(Layer):
     """A cell computes one time step: `call(inputs, states, training)` ->
     `(output, new_states)`, inputs (batch, features), states a list of (batch, units).
@@ -29,6 +39,7 @@ class RecurrentCell(Layer):
     """
 
     gates = 1
+    fused_step = False  # True: `_gate_step(z, states)` on z = [x_t, h] @ [kernel; recurrent]
 
     def __init__(self, units, activation="tanh", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
@@ -116,6 +127,20 @@ class RecurrentCell(Layer):
         read once, outside the loop that runs the step."""
         in_mask, rec_mask = self.dropout_masks(batch, input_dim, dtype, training)
         kernel, bias, context = self.kernel.value, self._input_bias(), self._step_context()
+        if self.fused_step:
+            # One matmul per step: [x_t, h] @ [kernel; recurrent_kernel] (the fastest form on
+            # XLA:CPU, ahead of per-step x_t @ kernel + h @ recurrent_kernel and far ahead
+            # of hoisting the input projection of every step before the scan).
+            stacked = jnp.concatenate([kernel, context["recurrent_kernel"]], axis=0)
+
+            def fused(inputs_t, states):
+                h = states[0] if rec_mask is None else states[0] * rec_mask
+                if in_mask is not None:
+                    inputs_t = inputs_t * in_mask
+                z = jnp.concatenate([inputs_t, h.astype(inputs_t.dtype)], axis=-1) @ stacked
+                return self._gate_step(z if bias is None else z + bias, states)
+
+            return fused
 
         def step(inputs_t, states):
             if in_mask is not None:
@@ -126,6 +151,11 @@ class RecurrentCell(Layer):
             return self._recurrent_step(projected, states, rec_mask, context)
 
         return step
+
+    def _recurrent_step(self, projected_t, states, recurrent_mask, context):
+        """The unfused form of a `_gate_step` cell: z = projected_t + h @ recurrent_kernel."""
+        h = states[0] if recurrent_mask is None else states[0] * recurrent_mask
+        return self._gate_step(projected_t + h @ context["recurrent_kernel"], states)
 
     def _step_context(self):
         """Values the recurrence reads, read once outside the scan."""

@@ -58,7 +58,7 @@ class Bidirectional(Layer):
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
-        self.stateful = False
+        self.stateful = layer.stateful
         self.supports_masking = True
         self._initial_weights = weights
 
@@ -123,6 +123,35 @@ class Bidirectional(Layer):
         if self.merge_mode is None:
             return output + list(states) if self.return_state else output
         return (output,) + states if self.return_state else output
+
+    # -- stateful -------------------------------------------------------------------------
+    @property
+    def states(self):
+        """The forward layer's state Variables then the backward layer's (stateful only)."""
+        forward, backward = self.forward_layer.states, self.backward_layer.states
+        if forward and backward:
+            return tuple(forward) + tuple(backward)
+        return None
+
+    def reset_states(self, states=None):
+        """Zero both directions' states, or set them to `states` (forward's then backward's)."""
+        self.reset_state(states)
+
+    def reset_state(self, states=None):
+        """Alias of `reset_states` (Keras 3's name)."""
+        if not self.stateful:
+            raise AttributeError("Layer must be stateful.")
+        if states is None:
+            self.forward_layer.reset_state()
+            self.backward_layer.reset_state()
+            return
+        states = list(states) if isinstance(states, (list, tuple)) else [states]
+        half = len(self.forward_layer.state_size)
+        if len(states) != 2 * half:
+            raise ValueError(f"Bidirectional '{self.name}': reset_states() expects {2 * half} "
+                             f"state arrays (forward's then backward's), got {len(states)}.")
+        self.forward_layer.reset_state(states[:half])
+        self.backward_layer.reset_state(states[half:])
 
     def get_config(self):
         return {**super().get_config(), "merge_mode": self.merge_mode,

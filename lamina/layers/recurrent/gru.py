@@ -3,7 +3,7 @@
 import jax.numpy as jnp
 
 from lamina import activations
-from lamina.layers.recurrent.base_cell import RecurrentCell
+from lamina.layers.recurrent.base_cell import RecurrentCell, recurrent_cell_arguments
 from lamina.layers.recurrent.cell_layer import CellLayer
 
 
@@ -19,10 +19,13 @@ class GRUCell(RecurrentCell):
     gates = 3
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
-                 dropout=0.0, recurrent_dropout=0.0, reset_after=True, seed=None, **kwargs):
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
+                 bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, reset_after=True,
+                 seed=None, **kwargs):
         kwargs.pop("implementation", None)
-        super().__init__(units, activation=activation, use_bias=use_bias, dropout=dropout,
-                         recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
+        super().__init__(**recurrent_cell_arguments(locals()))
         self.recurrent_activation = activations.get(recurrent_activation)
         self.reset_after = reset_after
 
@@ -74,4 +77,9 @@ class GRU(CellLayer):
 
     cell_class = GRUCell
     cell_attributes = CellLayer.cell_attributes + ("recurrent_activation", "reset_after")
-    positional = ("activation", "recurrent_activation", "use_bias")
+    positional = ("activation", "recurrent_activation", "use_bias", "kernel_initializer",
+                  "recurrent_initializer", "bias_initializer", "kernel_regularizer",
+                  "recurrent_regularizer", "bias_regularizer", "activity_regularizer",
+                  "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout",
+                  "recurrent_dropout", "seed", "return_sequences", "return_state",
+                  "go_backwards", "stateful", "unroll", "reset_after", "use_cudnn")

@@ -3,8 +3,20 @@
 import jax.numpy as jnp
 
 from lamina import activations
-from lamina.layers.recurrent.base_cell import RecurrentCell
+from lamina.layers.recurrent.base_cell import RecurrentCell, recurrent_cell_arguments
 from lamina.layers.recurrent.cell_layer import CellLayer
+
+
+def forget_bias_one(init, units):
+    """The [i, f, c, o] bias initializer of unit_forget_bias=True: `init` everywhere but the
+    forget gate's block, which starts at 1."""
+
+    def initializer(shape, dtype=None):
+        return jnp.concatenate([jnp.asarray(init((units,), dtype=dtype)),
+                                jnp.ones((units,), dtype),
+                                jnp.asarray(init((2 * units,), dtype=dtype))])
+
+    return initializer
 
 
 class LSTMCell(RecurrentCell):
@@ -16,13 +28,16 @@ class LSTMCell(RecurrentCell):
     """
 
     gates = 4
+    fused_step = True
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
-                 unit_forget_bias=True, dropout=0.0, recurrent_dropout=0.0, seed=None,
-                 **kwargs):
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", unit_forget_bias=True, kernel_regularizer=None,
+                 recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, dropout=0.0,
+                 recurrent_dropout=0.0, seed=None, **kwargs):
         kwargs.pop("implementation", None)
-        super().__init__(units, activation=activation, use_bias=use_bias, dropout=dropout,
-                         recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
+        super().__init__(**recurrent_cell_arguments(locals()))
         self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = unit_forget_bias
 
@@ -31,22 +46,12 @@ class LSTMCell(RecurrentCell):
         return [self.units, self.units]
 
     def _bias_initializer(self):
-        if not self.unit_forget_bias:
-            return self.bias_initializer
-        init, units = self.bias_initializer, self.units
+        return forget_bias_one(self.bias_initializer, self.units) if self.unit_forget_bias \
+            else self.bias_initializer
 
-        def forget_bias_one(shape, dtype=None):
-            return jnp.concatenate([jnp.asarray(init((units,), dtype=dtype)),
-                                    jnp.ones((units,), dtype),
-                                    jnp.asarray(init((2 * units,), dtype=dtype))])
-
-        return forget_bias_one
-
-    def _recurrent_step(self, projected_t, states, recurrent_mask, context):
-        h, c = states[0], states[1]
-        if recurrent_mask is not None:
-            h = h * recurrent_mask
-        z = projected_t + h @ context["recurrent_kernel"]
+    def _gate_step(self, z, states):
+        """The gates from z = x_t @ kernel + h @ recurrent_kernel + bias (batch, 4 * units)."""
+        c = states[1]
         z_i, z_f, z_c, z_o = jnp.split(z, 4, axis=-1)
         gate = self.recurrent_activation
         c = gate(z_f) * c + gate(z_i) * self.activation(z_c)
@@ -68,4 +73,10 @@ class LSTM(CellLayer):
 
     cell_class = LSTMCell
     cell_attributes = CellLayer.cell_attributes + ("recurrent_activation", "unit_forget_bias")
-    positional = ("activation", "recurrent_activation", "use_bias")
+    positional = ("activation", "recurrent_activation", "use_bias", "kernel_initializer",
+                  "recurrent_initializer", "bias_initializer", "unit_forget_bias",
+                  "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+                  "activity_regularizer", "kernel_constraint", "recurrent_constraint",
+                  "bias_constraint", "dropout", "recurrent_dropout", "seed",
+                  "return_sequences", "return_state", "go_backwards", "stateful", "unroll",
+                  "use_cudnn")

@@ -3,7 +3,8 @@
 import jax.numpy as jnp
 
 from lamina.core import tree
-from lamina.core.layer import Layer
+from lamina.core.layer import Layer, _bump_structure
+from lamina.layers.recurrent import stateful as stateful_states
 from lamina.layers.recurrent.scan_loop import run_rnn
 from lamina.layers.recurrent.stacked_cells import StackedRNNCells, generic_step
 from lamina.core.serialization.serialization import serialize_keras_object
@@ -23,13 +24,17 @@ class RNN(Layer):
         return_sequences: output every step (batch, steps, units) instead of the last.
         return_state: also return the final states: `[output, *states]`.
         go_backwards: process the sequence last step first (outputs in that order).
-        stateful: not supported (lamina raises ValueError): pass `initial_state` instead.
+        stateful: carry the final states of a batch into the next call (batch i of one
+            call continues sample i of the previous one); needs a fixed batch size
+            (`Input(batch_shape=...)`). `reset_states()` zeroes them.
         unroll: unroll the scan (short sequences).
         zero_output_for_mask: masked steps output zeros instead of the previous output.
 
     Call: `layer(sequences, initial_state=None, mask=None, training=None)`; mask is a
     (batch, steps) boolean array (True = real step); masked steps keep the state.
     """
+
+    _untracked = frozenset({"states"})  # layer state, never weights (see _state_variables)
 
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):
@@ -42,16 +47,12 @@ class RNN(Layer):
             raise ValueError("RNN: the cell needs a `state_size` attribute: an int or a list "
                              f"of ints (one per state), got {state_size!r}.")
         super().__init__(**kwargs)
-        if stateful:
-            raise ValueError(
-                f"{type(self).__name__} '{self.name}': stateful=True is not supported by "
-                "lamina. Carry the state yourself: return_state=True and pass the states "
-                "back as `initial_state=` on the next call.")
         self.cell = cell
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
-        self.stateful = False
+        self.stateful = bool(stateful)
+        self.states = None  # the stateful layer's state Variables, made by build()
         self.unroll = bool(unroll)
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self.supports_masking = True
@@ -91,6 +92,28 @@ class RNN(Layer):
                              f"(batch, steps, features), got {tuple(sequences_shape)}.")
         if isinstance(self.cell, Layer) and not self.cell.built:
             self.cell.build((sequences_shape[0],) + tuple(sequences_shape[2:]))
+        if self.stateful:
+            if self.states is not None:
+                self.reset_states()
+            else:
+                stateful_states.require_static_batch(sequences_shape)
+                self.states = stateful_states.create_state_variables(
+                    self, self.get_initial_state(sequences_shape[0]), self.variable_dtype)
+                _bump_structure()  # the model's variable lists change
+
+    # -- stateful -------------------------------------------------------------------------
+    def _state_variables(self):
+        return tree.flatten(self.states) if self.states is not None else []
+
+    def reset_states(self, states=None):
+        """Set a stateful layer's states back to zeros, or to `states` (one array per
+        state, each (batch, units))."""
+        self.reset_state(states)
+
+    def reset_state(self, states=None):
+        """Alias of `reset_states` (Keras 3's name)."""
+        if self.states is not None:
+            stateful_states.reset_states(self, self.states, states)
 
     # -- running --------------------------------------------------------------------------
     def get_initial_state(self, batch_size):
@@ -113,6 +136,10 @@ class RNN(Layer):
                 f"state(s), got {len(states)}.")
         return tree.map_structure(lambda s: jnp.asarray(s, self.compute_dtype), states)
 
+    def _output_init(self, batch, states):
+        """Zeros shaped like one step's output (what an all-masked sequence returns)."""
+        return jnp.zeros((batch, self.output_size), self.compute_dtype)
+
     def _step(self, sequences, training):
         make = getattr(self.cell, "step_function", None)
         if make is not None:  # lamina's cells: weights and dropout masks fixed outside the scan
@@ -123,15 +150,26 @@ class RNN(Layer):
         if sequences.ndim < 3:
             raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of shape "
                              f"(batch, steps, features), got {tuple(sequences.shape)}.")
+        if self.stateful:
+            expected = tree.flatten(self.states)[0].shape[0] if self.states else None
+            stateful_states.check_batch(self, sequences.shape[0], expected)
+            if initial_state is None:
+                initial_state = tree.map_structure(lambda v: v.value, self.states)
         states = self._initial_states(initial_state, sequences)
         if mask is not None:
             mask = tree.flatten(mask)[0]
-        step = self._step(sequences, bool(training))
-        output_init = jnp.zeros((sequences.shape[0], self.output_size), self.compute_dtype)
+        scan_inputs = getattr(self.cell, "sequence_step", None)
+        if scan_inputs is not None:  # the cell transforms all steps' inputs before the loop
+            sequences, step = scan_inputs(sequences, bool(training))
+        else:
+            step = self._step(sequences, bool(training))
+        output_init = self._output_init(sequences.shape[0], states)
         last, outputs, states = run_rnn(
             step, sequences, states, output_init, mask=mask, go_backwards=self.go_backwards,
             unroll=self.unroll, zero_output_for_mask=self.zero_output_for_mask,
             return_sequences=self.return_sequences)
+        if self.stateful:
+            stateful_states.assign_states(self.states, states)
         output = outputs if self.return_sequences else last
         return (output, *states) if self.return_state else output
 

@@ -14,17 +14,10 @@ class SimpleRNNCell(RecurrentCell):
     """
 
     gates = 1
+    fused_step = True
 
-    def __init__(self, units, activation="tanh", use_bias=True, dropout=0.0,
-                 recurrent_dropout=0.0, seed=None, **kwargs):
-        super().__init__(units, activation=activation, use_bias=use_bias, dropout=dropout,
-                         recurrent_dropout=recurrent_dropout, seed=seed, **kwargs)
-
-    def _recurrent_step(self, projected_t, states, recurrent_mask, context):
-        h = states[0]
-        if recurrent_mask is not None:
-            h = h * recurrent_mask
-        output = self.activation(projected_t + h @ context["recurrent_kernel"])
+    def _gate_step(self, z, states):
+        output = self.activation(z)
         return output, [output]
 
 
@@ -36,3 +29,9 @@ class SimpleRNN(CellLayer):
     """
 
     cell_class = SimpleRNNCell
+    positional = ("activation", "use_bias", "kernel_initializer", "recurrent_initializer",
+                  "bias_initializer", "kernel_regularizer", "recurrent_regularizer",
+                  "bias_regularizer", "activity_regularizer", "kernel_constraint",
+                  "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout",
+                  "return_sequences", "return_state", "go_backwards", "stateful", "unroll",
+                  "seed")

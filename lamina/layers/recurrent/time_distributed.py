@@ -4,18 +4,17 @@ import jax.numpy as jnp
 
 from lamina.core import naming
 from lamina.core.layer import Layer, _NoOutputShape
-from lamina.core.serialization.serialization import serialize_keras_object
+from lamina.layers.wrapper import Wrapper
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """`layer` applied to each of the `steps` slices (batch, ...) of a (batch, steps, ...)
     input, with the same weights; the steps are folded into the batch for one call."""
 
     def __init__(self, layer, **kwargs):
         if not isinstance(layer, Layer):
             raise ValueError(f"TimeDistributed needs a layer instance, got {layer!r}.")
-        super().__init__(**kwargs)
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.supports_masking = True
 
     def _inner_shape(self, input_shape):
@@ -46,14 +45,3 @@ class TimeDistributed(Layer):
         folded = jnp.reshape(inputs, (batch * steps,) + tuple(inputs.shape[2:]))
         outputs = self.layer(folded, **kwargs)
         return jnp.reshape(outputs, (batch, steps) + tuple(outputs.shape[1:]))
-
-    def get_config(self):
-        return {**super().get_config(), "layer": serialize_keras_object(self.layer)}
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        from lamina.layers.layer_serialization import deserialize_layer
-
-        config = dict(config)
-        layer = deserialize_layer(config.pop("layer"), custom_objects=custom_objects)
-        return cls(layer, **config)

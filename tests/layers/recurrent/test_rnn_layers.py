@@ -137,13 +137,16 @@ def test_config_round_trip():
 def test_keras_positional_arguments():
     lstm = layers.LSTM(3, "relu", "hard_sigmoid", False)
     assert lstm.cell.use_bias is False and lstm.activation.__name__ == "relu"
+    # Every parameter binds positionally as in Keras; one more than Keras takes is refused.
+    rnn = layers.SimpleRNN(3, "tanh", True, "ones")
+    assert rnn.get_config()["kernel_initializer"]["class_name"] == "Ones"
     with pytest.raises(TypeError, match="positional"):
-        layers.SimpleRNN(3, "tanh", True, "glorot_uniform")
+        layers.SimpleRNN(3, *([None] * 21))
 
 
 def test_bad_inputs_and_arguments():
-    with pytest.raises(ValueError, match="stateful=True is not supported"):
-        layers.LSTM(2, stateful=True)
+    with pytest.raises(ValueError, match="stateful=True.*batch size must be static"):
+        layers.LSTM(2, stateful=True)(keras.Input((3, 2)))
     with pytest.raises(ValueError, match="batch, steps, features"):
         layers.GRU(2)(np.zeros((2, 3), "float32"))
     with pytest.raises(ValueError, match="batch, steps, features"):

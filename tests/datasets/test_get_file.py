@@ -9,7 +9,7 @@ import pytest
 
 from lamina.datasets import cache
 from lamina.utils import get_file
-from lamina.utils.file_utils import DownloadError
+from lamina.datasets.get_file import DownloadError
 
 
 @pytest.fixture
@@ -77,3 +77,16 @@ def test_argument_errors(homes):
         get_file("a.txt")
     with pytest.raises(ValueError, match="hash_algorithm"):
         get_file("a.txt", "file:///x", file_hash="00", hash_algorithm="sha1")
+
+
+def test_extract_layout_without_a_dot_and_md5_hash(homes):
+    """Keras's layout: fname "pkg" saves the archive as "pkg_archive", extracts into "pkg/";
+    `md5_hash` (the older argument) is checked as md5."""
+    archive = homes / "src" / "pkg.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(homes / "src" / "a.txt", arcname="a.txt")
+    md5 = hashlib.md5(archive.read_bytes()).hexdigest()
+    folder = get_file("pkg", archive.as_uri(), untar=True, md5_hash=md5)
+    assert folder == str(homes / "lamina" / "datasets" / "pkg")
+    assert (homes / "lamina" / "datasets" / "pkg_archive").exists()
+    assert open(os.path.join(folder, "a.txt"), "rb").read() == b"hello\n"

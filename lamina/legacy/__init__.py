@@ -1,0 +1,3 @@
+"""keras.legacy: older formats kept for compatibility."""
+
+from lamina.legacy import saving

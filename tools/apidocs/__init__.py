@@ -1,0 +1,1 @@
+"""Generators for the documentation site: the API reference and the Keras comparison."""
