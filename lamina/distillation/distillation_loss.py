@@ -38,9 +38,10 @@ class DistillationLoss:
     a scalar; `validate_outputs` and `validate_model_compatibility` check inputs."""
 
     def compute_loss(self, teacher_outputs, student_outputs, **kwargs):
-        raise NotImplementedError(
-            f"{type(self).__name__} must implement compute_loss(teacher_outputs, "
-            "student_outputs).")
+        # The base has no loss of its own: a subclass defines it (as Keras's base requires).
+        raise TypeError(
+            f"{type(self).__name__} does not define compute_loss(teacher_outputs, "
+            "student_outputs); subclass DistillationLoss and define it.")
 
     def validate_outputs(self, teacher_outputs, student_outputs):
         try:

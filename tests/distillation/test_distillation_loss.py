@@ -1,6 +1,7 @@
 """Distillation losses against an independent NumPy computation."""
 
 import numpy as np
+import pytest
 
 import lamina
 
@@ -34,3 +35,8 @@ def test_base_class_needs_compute_loss():
             return np.abs(teacher_outputs - student_outputs).sum()
 
     assert float(Custom().compute_loss(T, S)) == np.abs(T - S).sum()
+
+
+def test_the_base_class_says_compute_loss_must_be_defined():
+    with pytest.raises(TypeError, match=r"DistillationLoss does not define compute_loss"):
+        lamina.distillation.DistillationLoss().compute_loss(np.zeros(2), np.zeros(2))
