@@ -12,7 +12,6 @@ shapes); optax's own bookkeeping (step counts) follows. `keras_variable_layout()
 returns that Keras prefix.
 """
 
-import inspect
 import re
 import warnings
 
@@ -26,6 +25,7 @@ from lamina.core.variable import Variable
 from lamina.distribution.placement import follow_layout
 from lamina.optimizers import state_layout
 from lamina.optimizers.keras_step import KerasStepMixin
+from lamina.optimizers.learning_rate_value import LearningRateValue, _takes_step
 from lamina.optimizers.schedules import LearningRateSchedule
 from lamina.optimizers.schedules import serialize as serialize_schedule
 from lamina.optimizers.transforms import gradient_clipping
@@ -44,37 +44,6 @@ def base_arguments(init_locals):
 
 def _is_traced(x):
     return isinstance(x, jax.core.Tracer)
-
-
-def _takes_step(fn):
-    """Whether `fn` needs one positional argument (a step schedule, e.g. an optax schedule)."""
-    try:
-        params = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    required = [p for p in params if p.default is p.empty
-                and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return len(required) == 1
-
-
-class LearningRateValue(float):
-    """What `optimizer.learning_rate` reads: a float that also answers `numpy()` and
-    `assign(value)`, like the Keras Variable it stands for. Copies are plain floats."""
-
-    def __new__(cls, value, optimizer=None):
-        obj = super().__new__(cls, value)
-        obj._optimizer = optimizer
-        return obj
-
-    def numpy(self):
-        return np.float32(self)
-
-    def assign(self, value):
-        """Set the optimizer's learning rate (same as `optimizer.learning_rate = value`)."""
-        self._optimizer.learning_rate = value
-
-    def __reduce__(self):
-        return float, (float(self),)
 
 
 class Optimizer(KerasStepMixin):
