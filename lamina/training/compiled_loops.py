@@ -6,16 +6,14 @@ import jax.numpy as jnp
 from jax import lax
 
 from lamina.core import tree
+from lamina.training.aliased_rows import take_rows
 from lamina.training.train_state import TrainState
 
 
 def gather_batch(data, perm, step, batch_size):
     """Rows `perm[step*bs:(step+1)*bs]` of every array in `data` (on the device)."""
     idx = lax.dynamic_slice_in_dim(perm, step * batch_size, batch_size)
-    # The permutation's indices are valid by construction: no out-of-bounds fill needed.
-    return tree.map_structure(
-        lambda a: None if a is None else a.at[idx].get(mode="promise_in_bounds",
-                                                       unique_indices=True), data)
+    return tree.map_structure(lambda a: None if a is None else take_rows(a, idx), data)
 
 
 def make_loop(step_fn, logs_fn, batch_size, per_step_logs, max_steps, donate=False):

@@ -22,6 +22,8 @@ from lamina.core import tree
 from lamina.training.argument_checks import check_loop_arguments
 from lamina.training.loop_caps import capped_steps
 from lamina.distribution import placement
+from lamina.distribution.distributions import distribution
+from lamina.training.aliased_rows import to_device_rows
 
 
 def unpack_x_y_sample_weight(data):
@@ -201,6 +203,8 @@ class ArrayData(EpochCursor):
                 if rows is not None and rows > a.shape[0]:
                     a = np.concatenate([np.asarray(a), np.zeros(
                         (rows - a.shape[0],) + tuple(a.shape[1:]), np.asarray(a).dtype)])
+                if rows is None and distribution() is None:
+                    return to_device_rows(a)  # no second copy on the CPU backend
                 return placement.replicated(jax.device_put(a))
             self._device = (rows, tree.map_structure(put, self.structure))
         return self._device[1]
