@@ -1,6 +1,6 @@
 """Side-by-side benchmark: lamina vs Keras 3 (JAX backend) vs a hand-written JAX loop.
 
-    python bench/run.py [--quick] [--only W1,W4] [--repeats N] [--out PATH]
+    python bench/run.py [--quick] [--only W1,W4] [--repeats N] [--no-scan] [--out PATH]
 
 Builds bench/.venv-keras from bench/requirements-keras.txt when it is missing or out
 of date, then runs every workload of bench/workloads.py for each library in a fresh
@@ -8,6 +8,9 @@ subprocess (bench/worker.py), interleaving the libraries in every repeat (the or
 rotates from one repeat to the next), takes the median of the repeats, prints a
 markdown table with the ratio lamina / reference and the target for each figure, and
 writes everything (raw samples included) to bench/results/<date>_<time>.json.
+Besides Keras, a workload's rows may compare lamina with the hand-written JAX loop
+("scan": W1, W2) or with the machine's measured matmul peak ("peak": W1's FLOP/s); the
+workers a workload runs are the libraries its rows name.
 """
 
 import argparse
@@ -23,6 +26,8 @@ import sys
 import tempfile
 import time
 
+import workloads
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 KERAS_VENV = os.path.join(HERE, ".venv-keras")
@@ -30,13 +35,22 @@ KERAS_REQS = os.path.join(HERE, "requirements-keras.txt")
 RESULTS = os.path.join(HERE, "results")
 MARK = "BENCH_RESULT "
 
+# Reference "libraries": their name in the table, and the figure of theirs a row reads
+# (None: the row's own figure).
+REFERENCES = {"keras": ("Keras 3", None), "scan": ("jax scan loop", None),
+              "peak": ("matmul peak", "matmul_peak_gflop_per_s")}
+
 # (workload, figure key, label, unit, reference library, "ge"/"le", target ratio)
 ROWS = [
     ("W1", "fit_samples_per_s", "W1 MNIST MLP fit (steady state)", "samples/s", "keras", "ge", 1.6),
     ("W1", "fit_samples_per_s", "W1 MNIST MLP fit vs hand-written jax scan loop", "samples/s",
      "scan", "ge", 0.9),
+    ("W1", "fit_gflop_per_s", "W1 achieved FLOP/s vs the measured matmul peak", "GFLOP/s",
+     "peak", "ge", 0.9),
     ("W2", "fit_samples_per_s", "W2 ticket classifier fit (steady state)", "samples/s", "keras",
      "ge", 1.5),
+    ("W2", "fit_samples_per_s", "W2 vs hand-written jax scan loop", "samples/s", "scan", "ge",
+     0.95),
     ("W3", "fit_samples_per_s", "W3 MNIST convnet fit (steady state)", "samples/s", "keras", "ge",
      1.2),
     ("W4", "predict1_latency_ms", "W4 predict, 1 sample (median latency)", "ms", "keras", "le",
@@ -218,24 +232,56 @@ def build_rows(summary, only):
     for wl, fig, label, unit, ref, op, target in ROWS:
         if wl not in only:
             continue
+        ref_name, ref_fig = REFERENCES[ref]
+        ref_fig = ref_fig or fig
         lam, lam_text = cell(summary.get((wl, "lamina")), fig)
-        refv, ref_text = cell(summary.get((wl, ref)), fig)
-        ref_name = "Keras 3" if ref == "keras" else "jax scan loop"
+        refv, ref_text = cell(summary.get((wl, ref)), ref_fig)
         ratio = lam / refv if lam is not None and refv else None
         lam_cpu = cpu_median(summary.get((wl, "lamina")), fig)
-        ref_cpu = cpu_median(summary.get((wl, ref)), fig)
+        ref_cpu = cpu_median(summary.get((wl, ref)), ref_fig)
         cpu_ratio = lam_cpu / ref_cpu if lam_cpu is not None and ref_cpu else None
         if ratio is None:
             status = "n/a"
         else:
             status = "met" if (ratio >= target if op == "ge" else ratio <= target) else "not met"
         rows.append({"workload": wl, "figure": fig, "label": label, "unit": unit,
-                     "reference": ref, "reference_name": ref_name,
+                     "reference": ref, "reference_name": ref_name, "reference_figure": ref_fig,
                      "lamina": lam, "lamina_text": lam_text, "ref": refv, "ref_text": ref_text,
                      "ratio": ratio, "lamina_cpu": lam_cpu, "ref_cpu": ref_cpu,
                      "cpu_ratio": cpu_ratio, "target": f"{'≥' if op == 'ge' else '≤'} {target}×",
                      "status": status})
     return rows
+
+
+def workload_libs(wl, no_scan):
+    """The workers a workload runs: lamina, Keras, and the other references its rows name."""
+    refs = {ref for w, _, _, _, ref, _, _ in ROWS if w == wl}
+    return ["lamina", "keras"] + [r for r in REFERENCES if r in refs and r != "keras"
+                                  and not (no_scan and r == "scan")]
+
+
+def flops_note(summary, runs):
+    """One line: W1's achieved matmul GFLOP/s per library and the measured float32 matmul
+    GFLOP/s per shape (None when W1 did not run)."""
+    names = {"lamina": "lamina", "keras": "Keras 3", "scan": "jax scan loop"}
+    libs = [lib for lib in names if ("W1", lib) in summary]
+    if not libs:
+        return None
+    text = (f"W1 achieved matmul GFLOP/s ({workloads.W1_FLOPS_PER_SAMPLE:,} FLOPs per "
+            "sample): " + ", ".join(
+                f"{names[lib]} {cell(summary[('W1', lib)], 'fit_gflop_per_s')[1]}"
+                for lib in libs))
+    peak = summary.get(("W1", "peak"))
+    shapes = next((r["extra"]["shapes"] for r in runs
+                   if r["lib"] == "peak" and (r.get("extra") or {}).get("shapes")), None)
+    if peak is not None and shapes:
+        text += ("; float32 matmul GFLOP/s as XLA:CPU reaches it (jitted lax.fori_loop of "
+                 "chained products, best of a few calls): " + ", ".join(
+                     f"{d['m']}×{d['k']} @ {d['k']}×{d['n']} "
+                     f"{cell(peak, f'matmul_{name}_gflop_per_s')[1]}"
+                     for name, d in shapes.items())
+                 + f"; peak {cell(peak, 'matmul_peak_gflop_per_s')[1]}")
+    return text + "."
 
 
 def markdown_table(rows):
@@ -291,7 +337,8 @@ def main(argv=None):
                    help="comma-separated workloads, e.g. W1,W4")
     p.add_argument("--repeats", type=int, default=None,
                    help="repeats per workload and library (default: 3, quick: 1)")
-    p.add_argument("--no-scan", action="store_true", help="skip the hand-written jax loop")
+    p.add_argument("--no-scan", action="store_true",
+                   help="skip the hand-written jax loops (W1, W2)")
     p.add_argument("--out", default=None, help="JSON path (default bench/results/<date>.json)")
     args = p.parse_args(argv)
 
@@ -304,7 +351,7 @@ def main(argv=None):
 
     lamina_py = sys.executable
     keras_py = keras_python()
-    pythons = {"lamina": lamina_py, "keras": keras_py, "scan": lamina_py}
+    pythons = {"lamina": lamina_py, "keras": keras_py, "scan": lamina_py, "peak": lamina_py}
     info = machine_info()
     started = datetime.datetime.now()
     load_start = loadavg()
@@ -321,7 +368,7 @@ def main(argv=None):
                            capture_output=True, timeout=600)
         for rep in range(repeats):
             for wl in only:
-                libs = ["lamina", "keras"] + (["scan"] if wl == "W1" and not args.no_scan else [])
+                libs = workload_libs(wl, args.no_scan)
                 k = rep % len(libs)
                 for lib in libs[k:] + libs[:k]:
                     result = run_worker(pythons[lib], lib, wl, args.quick, timeout, cwd)
@@ -351,6 +398,10 @@ def main(argv=None):
     print()
     print(table)
     print()
+    note = flops_note(summary, runs)
+    if note:
+        print(note)
+        print()
     for (wl, lib), entry in sorted(summary.items()):
         for err in entry["errors"][:1]:
             print(f"error in {wl} {lib}: {err.splitlines()[0][:300]}")
@@ -365,7 +416,8 @@ def main(argv=None):
                    "load_average_end": load_end, "versions": versions,
                    "worker_env": {k: worker_env()[k] for k in
                                   ("OMP_WAIT_POLICY", "JAX_PLATFORMS", "KERAS_BACKEND")},
-                   "rows": rows, "runs": runs, "markdown": table}, f, indent=1)
+                   "rows": rows, "flops_note": note, "runs": runs, "markdown": table},
+                  f, indent=1)
     print(f"results written to {os.path.relpath(out, os.getcwd())}")
     return 0
 

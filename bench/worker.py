@@ -1,6 +1,10 @@
 """Run one workload for one library in this (fresh) process and print its result.
 
-    python bench/worker.py --lib lamina|keras|scan --workload W1 [--quick]
+    python bench/worker.py --lib lamina|keras|scan|peak --workload W1 [--quick]
+
+`scan` is the hand-written JAX loop of the workload (W1: bench/scan_mlp.py, W2:
+bench/scan_ticket.py); `peak` measures the machine's matmul peak (bench/matmul_peak.py),
+the reference of W1's achieved FLOP/s.
 
 The library is imported first, before anything else that is not in the standard
 library, so `import_s` is the wall time of a cold `import lamina` / `import keras`
@@ -17,11 +21,13 @@ import time
 import traceback
 
 MARK = "BENCH_RESULT "
+# The hand-written loops: workload -> (module in bench/, function of cfg).
+SCAN_FITS = {"W1": ("scan_mlp", "w1_fit"), "W2": ("scan_ticket", "w2_fit")}
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--lib", required=True, choices=["lamina", "keras", "scan"])
+    p.add_argument("--lib", required=True, choices=["lamina", "keras", "scan", "peak"])
     p.add_argument("--workload", required=True)
     p.add_argument("--quick", action="store_true")
     args = p.parse_args()
@@ -35,7 +41,7 @@ def main():
     try:
         t0, c0 = time.perf_counter(), time.process_time()
         module = importlib.import_module({"lamina": "lamina", "keras": "keras",
-                                          "scan": "jax"}[args.lib])
+                                          "scan": "jax", "peak": "jax"}[args.lib])
         result["import_s"] = time.perf_counter() - t0
         import_cpu_s = time.process_time() - c0
         if args.lib == "keras":
@@ -48,11 +54,15 @@ def main():
 
         cfg = workloads.CONFIGS["quick" if args.quick else "full"]
         if args.lib == "scan":
-            import scan_baseline
+            if args.workload not in SCAN_FITS:
+                raise workloads.Unsupported(
+                    f"no hand-written loop for {args.workload} (only {', '.join(SCAN_FITS)})")
+            name, fn = SCAN_FITS[args.workload]
+            figures, extra = getattr(importlib.import_module(name), fn)(cfg)
+        elif args.lib == "peak":
+            import matmul_peak
 
-            if args.workload != "W1":
-                raise workloads.Unsupported("the hand-written loop covers W1 only")
-            figures, extra = scan_baseline.w1_fit(cfg)
+            figures, extra = matmul_peak.matmul_peak(cfg)
         elif args.workload == "W5":
             figures, extra = workloads.w5_first_epoch(module, cfg)
             figures["import_s"] = result["import_s"]

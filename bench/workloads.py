@@ -26,6 +26,9 @@ Figures (units in the name):
                           fit throughput (samples/s of the epochs after the first) of the
                           recurrent text classifiers (W8) and of the W1 MLP fed from Python (W11).
   peak_rss_mb             ru_maxrss of the whole (fresh) process after a fit (M1-M3).
+  fit_gflop_per_s         W1 only: fit_samples_per_s times the matmul FLOPs of one
+                          training step per sample (W1_FLOPS_PER_SAMPLE), compared with
+                          the machine's matmul peak (bench/matmul_peak.py).
 """
 
 import os
@@ -52,6 +55,7 @@ CONFIGS = {
         "bnconv_samples": 1024,
         "feed_samples": 25600,
         "deep_samples": 1024,
+        "peak_call_s": 0.3, "peak_calls": 5,
     },
     "quick": {
         "w1_samples": 12800, "w1_timed_epochs": 1,
@@ -66,6 +70,7 @@ CONFIGS = {
         "bnconv_samples": 256,
         "feed_samples": 6400,
         "deep_samples": 1024,
+        "peak_call_s": 0.1, "peak_calls": 3,
     },
 }
 
@@ -199,11 +204,37 @@ def steady_fit(keras, model, x, y, batch_size, timed_epochs):
 
 
 # -- workloads ---------------------------------------------------------------------------
+def dense_stack_train_flops(widths):
+    """Matmul FLOPs (a multiply-add counts 2) of one training step, per sample, of a stack
+    of Dense layers with these widths (input first): per layer of i inputs and o units,
+    2·i·o forward and 2·i·o for the kernel gradient, and 2·i·o for the gradient of its
+    input for every layer but the first (the data needs none). Element-wise work (bias,
+    activations, dropout, softmax, loss, optimizer) is not counted; for W1 it would add
+    about 2% (mostly RMSprop's ~9 FLOPs per weight, once per step of 128 samples)."""
+    return sum(2 * i * o * (2 if j == 0 else 3)
+               for j, (i, o) in enumerate(zip(widths[:-1], widths[1:])))
+
+
+W1_WIDTHS = (784, 512, 10)
+W1_FLOPS_PER_SAMPLE = dense_stack_train_flops(W1_WIDTHS)   # 1,636,352
+
+
+def with_w1_flops(figures, extra):
+    """Adds `fit_gflop_per_s` (the W1 fit's achieved matmul GFLOP/s: samples/s times
+    W1_FLOPS_PER_SAMPLE) and its CPU-time twin to a W1 fit's figures."""
+    figures["fit_gflop_per_s"] = figures["fit_samples_per_s"] * W1_FLOPS_PER_SAMPLE / 1e9
+    cpu = extra.setdefault("cpu", {})
+    if "fit_samples_per_s" in cpu:
+        cpu["fit_gflop_per_s"] = cpu["fit_samples_per_s"] * W1_FLOPS_PER_SAMPLE / 1e9
+    extra["flops_per_sample"] = W1_FLOPS_PER_SAMPLE
+    return figures, extra
+
+
 def w1_mlp_fit(keras, cfg):
     x, y = load_mnist(cfg["w1_samples"])
     model = mnist_mlp(keras)
     rate, extra = steady_fit(keras, model, x, y, 128, cfg["w1_timed_epochs"])
-    return {"fit_samples_per_s": rate}, extra
+    return with_w1_flops({"fit_samples_per_s": rate}, extra)
 
 
 def w2_ticket_fit(keras, cfg):
