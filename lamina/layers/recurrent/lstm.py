@@ -5,6 +5,7 @@ import jax.numpy as jnp
 from lamina import activations
 from lamina.layers.recurrent.base_cell import RecurrentCell, recurrent_cell_arguments
 from lamina.layers.recurrent.cell_layer import CellLayer
+from lamina.layers.recurrent.lstm_sequence import lstm_sequence
 
 
 def forget_bias_one(init, units):
@@ -60,6 +61,33 @@ class LSTMCell(RecurrentCell):
         c = gate(z_f) * c + gate(z_i) * self.activation(z_c)
         h = gate(z_o) * self.activation(c)
         return h, [h, c]
+
+    def run_sequence(self, sequences, states, training, go_backwards, return_sequences):
+        """The whole (batch, steps, features) sequence in one call of `lstm_sequence` (a
+        faster backward pass) when that computes what the step does: tanh and sigmoid,
+        no recurrent dropout in training. Returns `(last_output, outputs, [h, c])`,
+        outputs (batch, steps, units) in processing order or None; None when it does not
+        apply (the RNN then scans `step_function`)."""
+        kernel = self.kernel.value
+        own_step = all(getattr(type(self), name) is getattr(LSTMCell, name)
+                       for name in ("_gate_step", "step_function"))
+        if (not own_step or self.activation is not activations.tanh
+                or self.recurrent_activation is not activations.sigmoid
+                or (training and 0.0 < self.recurrent_dropout < 1.0)
+                or sequences.shape[1] == 0 or sequences.dtype != kernel.dtype):
+            return None
+        in_mask, _ = self.dropout_masks(sequences.shape[0], sequences.shape[-1],
+                                        sequences.dtype, training)
+        if in_mask is not None:  # the same mask at every step, as in step_function
+            sequences = sequences * in_mask[:, None, :]
+        bias = self.bias.value if self.bias is not None else \
+            jnp.zeros((4 * self.units,), kernel.dtype)
+        h, c, outputs = lstm_sequence(
+            jnp.swapaxes(sequences, 0, 1), kernel, self.recurrent_kernel.value, bias,
+            states[0], states[1], go_backwards, return_sequences)
+        if outputs is not None:
+            outputs = jnp.swapaxes(jnp.flip(outputs, 0) if go_backwards else outputs, 0, 1)
+        return h, outputs, [h, c]
 
     def get_config(self):
         return {**super().get_config(),
