@@ -62,12 +62,14 @@ class LSTMCell(RecurrentCell):
         h = gate(z_o) * self.activation(c)
         return h, [h, c]
 
-    def run_sequence(self, sequences, states, training, go_backwards, return_sequences):
+    def run_sequence(self, sequences, states, training, go_backwards, return_sequences,
+                     mask=None, zero_output_for_mask=False):
         """The whole (batch, steps, features) sequence in one call of `lstm_sequence` (a
         faster backward pass) when that computes what the step does: tanh and sigmoid,
-        no recurrent dropout in training. Returns `(last_output, outputs, [h, c])`,
-        outputs (batch, steps, units) in processing order or None; None when it does not
-        apply (the RNN then scans `step_function`)."""
+        no recurrent dropout in training, the cell's own step. mask: None or (batch, steps)
+        booleans, with the RNN's rules. Returns `(last_output, outputs, [h, c])`, outputs
+        (batch, steps, units) in processing order or None; None when it does not apply
+        (the RNN then scans `step_function`)."""
         kernel = self.kernel.value
         own_step = all(getattr(type(self), name) is getattr(LSTMCell, name)
                        for name in ("_gate_step", "step_function"))
@@ -82,12 +84,19 @@ class LSTMCell(RecurrentCell):
             sequences = sequences * in_mask[:, None, :]
         bias = self.bias.value if self.bias is not None else \
             jnp.zeros((4 * self.units,), kernel.dtype)
-        h, c, outputs = lstm_sequence(
+        time_mask = None if mask is None else jnp.swapaxes(jnp.asarray(mask).astype(bool), 0, 1)
+        h, c, hs = lstm_sequence(
             jnp.swapaxes(sequences, 0, 1), kernel, self.recurrent_kernel.value, bias,
-            states[0], states[1], go_backwards, return_sequences)
-        if outputs is not None:
-            outputs = jnp.swapaxes(jnp.flip(outputs, 0) if go_backwards else outputs, 0, 1)
-        return h, outputs, [h, c]
+            states[0], states[1], time_mask, go_backwards, return_sequences)
+        last = h
+        if time_mask is not None and zero_output_for_mask:
+            # A masked step outputs zeros; otherwise it repeats the previous output (= h).
+            last = jnp.where(time_mask[0 if go_backwards else -1][:, None], h, 0.0)
+            if hs is not None:
+                hs = jnp.where(time_mask[..., None], hs, 0.0)
+        if hs is not None:
+            hs = jnp.swapaxes(jnp.flip(hs, 0) if go_backwards else hs, 0, 1)
+        return last, hs, [h, c]
 
     def get_config(self):
         return {**super().get_config(),

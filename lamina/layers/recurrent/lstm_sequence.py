@@ -27,8 +27,8 @@ def _cell(z, c_prev, units):
     return i, f, g, o, c, jnp.tanh(c)
 
 
-@partial(jax.custom_vjp, nondiff_argnums=(6, 7))
-def lstm_sequence(xs, kernel, recurrent_kernel, bias, h0, c0, reverse, return_sequences):
+@partial(jax.custom_vjp, nondiff_argnums=(7, 8))
+def lstm_sequence(xs, kernel, recurrent_kernel, bias, h0, c0, mask, reverse, return_sequences):
     """Run an LSTM over time-major inputs.
 
     Args:
@@ -36,25 +36,32 @@ def lstm_sequence(xs, kernel, recurrent_kernel, bias, h0, c0, reverse, return_se
         kernel: (features, 4 * units); recurrent_kernel: (units, 4 * units); bias
             (4 * units,) (zeros for use_bias=False); gates in Keras's [i, f, c, o] order.
         h0, c0: (batch, units) initial states.
+        mask: None, or (steps, batch) booleans: a False step leaves both states unchanged.
         reverse: process the steps last to first (go_backwards).
-        return_sequences: also return every step's output.
+        return_sequences: also return the h state after every step.
 
     Returns:
-        `(h, c, outputs)`: the final states and, with return_sequences, the outputs
-        (steps, batch, units) in time order (else None).
+        `(h, c, hs)`: the final states and, with return_sequences, the h state after each
+        step (steps, batch, units) in time order (else None). Without a mask hs is the
+        outputs; with one, a masked step's output is hs there (the previous output) or
+        zeros (zero_output_for_mask), which the caller applies.
     """
-    return _forward(xs, kernel, recurrent_kernel, bias, h0, c0, reverse, return_sequences,
-                    save=False)[0]
+    return _forward(xs, kernel, recurrent_kernel, bias, h0, c0, mask, reverse,
+                    return_sequences, save=False)[0]
 
 
-def _forward(xs, kernel, recurrent_kernel, bias, h0, c0, reverse, return_sequences, save):
+def _forward(xs, kernel, recurrent_kernel, bias, h0, c0, mask, reverse, return_sequences,
+             save):
     units = h0.shape[-1]
 
-    def step(carry, x_t):
+    def step(carry, inputs):
         h, c_prev = carry
-        i, f, g, o, c, tanh_c = _cell(x_t @ kernel + h @ recurrent_kernel + bias, c_prev,
-                                      units)
+        i, f, g, o, c, tanh_c = _cell(inputs["x"] @ kernel + h @ recurrent_kernel + bias,
+                                      c_prev, units)
         h_new = o * tanh_c
+        if mask is not None:  # a masked row keeps its states
+            h_new = jnp.where(inputs["m"], h_new, h)
+            c = jnp.where(inputs["m"], c, c_prev)
         out = {}
         if return_sequences:
             out["h"] = h_new
@@ -66,19 +73,26 @@ def _forward(xs, kernel, recurrent_kernel, bias, h0, c0, reverse, return_sequenc
                  tanh_c * o * (1 - o), o * (1 - tanh_c * tanh_c), f, h], axis=-1)
         return (h_new, c), out
 
-    (h, c), out = lax.scan(step, (h0, c0), xs, reverse=reverse)
+    (h, c), out = lax.scan(step, (h0, c0), _step_inputs(xs, mask), reverse=reverse)
     result = (h, c, out.get("h"))
     return result, out.get("row")
 
 
-def _fwd(xs, kernel, recurrent_kernel, bias, h0, c0, reverse, return_sequences):
-    result, rows = _forward(xs, kernel, recurrent_kernel, bias, h0, c0, reverse,
+def _step_inputs(xs, mask):
+    inputs = {"x": xs}
+    if mask is not None:
+        inputs["m"] = mask[..., None]
+    return inputs
+
+
+def _fwd(xs, kernel, recurrent_kernel, bias, h0, c0, mask, reverse, return_sequences):
+    result, rows = _forward(xs, kernel, recurrent_kernel, bias, h0, c0, mask, reverse,
                             return_sequences, save=True)
-    return result, (xs, kernel, recurrent_kernel, rows)
+    return result, (xs, kernel, recurrent_kernel, rows, mask)
 
 
 def _bwd(reverse, return_sequences, residuals, cotangents):
-    xs, kernel, recurrent_kernel, rows = residuals
+    xs, kernel, recurrent_kernel, rows, mask = residuals
     dh_final, dc_final, d_outputs = cotangents
     units = recurrent_kernel.shape[0]
     kernel_t, recurrent_t = kernel.T, recurrent_kernel.T
@@ -88,21 +102,28 @@ def _bwd(reverse, return_sequences, residuals, cotangents):
         row, x_t = inputs["row"], inputs["x"]
         if return_sequences:
             dh = dh + inputs["dh"]
+        if mask is not None:  # a masked row passes its states' gradients straight through
+            keep = inputs["m"].astype(dh.dtype)
+            dh_skip, dc_skip = (1 - keep) * dh, (1 - keep) * dc
+            dh, dc = keep * dh, keep * dc
         dc = dc + dh * row[:, 4 * units:5 * units]
         dz = jnp.concatenate([dc, dc, dc, dh], axis=-1) * row[:, :4 * units]
         h_in = row[:, 6 * units:]
-        carry = (dz @ recurrent_t, dc * row[:, 5 * units:6 * units],
-                 dk + x_t.T @ dz, dr + h_in.T @ dz, db + jnp.sum(dz, axis=0))
+        dh_prev, dc_prev = dz @ recurrent_t, dc * row[:, 5 * units:6 * units]
+        if mask is not None:
+            dh_prev, dc_prev = dh_prev + dh_skip, dc_prev + dc_skip
+        carry = (dh_prev, dc_prev, dk + x_t.T @ dz, dr + h_in.T @ dz, db + jnp.sum(dz, axis=0))
         return carry, dz @ kernel_t
 
-    inputs = {"row": rows, "x": xs}
+    inputs = _step_inputs(xs, mask)
+    inputs["row"] = rows
     if return_sequences:
         inputs["dh"] = d_outputs
     zeros = (jnp.zeros_like(kernel), jnp.zeros_like(recurrent_kernel),
              jnp.zeros(kernel.shape[1], kernel.dtype))
     (dh0, dc0, dk, dr, db), dxs = lax.scan(step, (dh_final, dc_final) + zeros, inputs,
                                            reverse=not reverse)
-    return dxs, dk, dr, db, dh0, dc0
+    return dxs, dk, dr, db, dh0, dc0, None
 
 
 lstm_sequence.defvjp(_fwd, _bwd)

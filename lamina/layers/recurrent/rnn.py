@@ -172,10 +172,11 @@ class RNN(Layer):
             mask = tree.flatten(mask)[0]
         result = None
         whole = getattr(self.cell, "run_sequence", None)
-        if whole is not None and mask is None and not self.unroll:
+        if whole is not None and not self.unroll:
             # The cell runs the whole sequence itself (LSTM: a faster backward pass).
             result = whole(sequences, states, bool(training), self.go_backwards,
-                           self.return_sequences)
+                           self.return_sequences, mask=mask,
+                           zero_output_for_mask=self.zero_output_for_mask)
         if result is None:
             result = self._scan(sequences, states, mask, bool(training))
         last, outputs, states = result

@@ -16,22 +16,26 @@ from lamina.layers.recurrent.lstm_sequence import lstm_sequence
 from .helpers import assert_same_as_keras, sequences
 
 
-def _reference(xs, kernel, recurrent_kernel, bias, h0, c0, reverse, return_sequences):
-    """The textbook LSTM step under lax.scan, differentiated by JAX."""
-    def step(carry, x_t):
-        h, c = carry
+def _reference(xs, kernel, recurrent_kernel, bias, h0, c0, mask, reverse, return_sequences):
+    """The textbook LSTM step under lax.scan (a masked row keeps its states), differentiated
+    by JAX."""
+    def step(carry, inputs):
+        (h, c), (x_t, m_t) = carry, inputs
         i, f, g, o = jnp.split(x_t @ kernel + h @ recurrent_kernel + bias, 4, axis=-1)
-        c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
-        h = jax.nn.sigmoid(o) * jnp.tanh(c)
+        c_new = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
+        h_new = jax.nn.sigmoid(o) * jnp.tanh(c_new)
+        h, c = jnp.where(m_t[:, None], h_new, h), jnp.where(m_t[:, None], c_new, c)
         return (h, c), h
 
-    (h, c), hs = lax.scan(step, (h0, c0), xs, reverse=reverse)
+    keep = jnp.ones(xs.shape[:2], bool) if mask is None else mask
+    (h, c), hs = lax.scan(step, (h0, c0), (xs, keep), reverse=reverse)
     return h, c, (hs if return_sequences else None)
 
 
 @pytest.mark.parametrize("reverse", [False, True])
 @pytest.mark.parametrize("return_sequences", [False, True])
-def test_values_and_gradients_match_jax_derivative(reverse, return_sequences):
+@pytest.mark.parametrize("masked", [False, True])
+def test_values_and_gradients_match_jax_derivative(reverse, return_sequences, masked):
     rng = np.random.default_rng(1)
     steps, batch, features, units = 5, 3, 4, 2
     args = [rng.standard_normal(s).astype("float32") * 0.7 for s in
@@ -40,15 +44,17 @@ def test_values_and_gradients_match_jax_derivative(reverse, return_sequences):
     weights = [rng.standard_normal(s).astype("float32") for s in
                [(batch, units), (batch, units), (steps, batch, units)]]
 
+    mask = rng.random((steps, batch)) > 0.4 if masked else None
+
     def loss(fn):
         def value(*a):
-            h, c, hs = fn(*a, reverse, return_sequences)
+            h, c, hs = fn(*a, mask, reverse, return_sequences)
             total = jnp.sum(h * weights[0]) + jnp.sum(c * weights[1])
             return total + (jnp.sum(hs * weights[2]) if return_sequences else 0.0)
         return value
 
-    ours = lstm_sequence(*args, reverse, return_sequences)
-    expected = _reference(*args, reverse, return_sequences)
+    ours = lstm_sequence(*args, mask, reverse, return_sequences)
+    expected = _reference(*args, mask, reverse, return_sequences)
     for got, want in zip(ours, expected):
         if want is None:
             assert got is None
@@ -69,22 +75,26 @@ def test_unmasked_layer_matches_keras(mode):
     assert_same_as_keras(layers.LSTM(5, **mode), real_keras.layers.LSTM(5, **mode), sequences())
 
 
-def _model(lib):
+def _model(lib, mask_zero):
     return lib.Sequential([
         lib.Input((6,), dtype="int32"),
-        lib.layers.Embedding(12, 8),
+        lib.layers.Embedding(8, 8, mask_zero=mask_zero),
         lib.layers.Bidirectional(lib.layers.LSTM(5, return_sequences=True)),
         lib.layers.LSTM(4, go_backwards=True),
         lib.layers.Dense(1, activation="sigmoid"),
     ])
 
 
-def test_training_matches_keras():
+@pytest.mark.parametrize("mask_zero", [False, True])
+def test_training_matches_keras(mask_zero):
+    """Bidirectional(return_sequences) sets zero_output_for_mask on its LSTMs; token 0
+    (about one step in eight) is masked with mask_zero."""
     rng = np.random.default_rng(3)
-    x = rng.integers(0, 12, size=(32, 6)).astype("int32")
-    y = (x[:, 0] > 5).astype("float32")[:, None]
+    x = rng.integers(0, 8, size=(32, 6)).astype("int32")
+    x[:4, 4:] = 0  # trailing padding as well as holes
+    y = (x[:, 0] > 3).astype("float32")[:, None]
     real_keras.utils.set_random_seed(0)
-    ours, theirs = _model(keras), _model(real_keras)
+    ours, theirs = _model(keras, mask_zero), _model(real_keras, mask_zero)
     ours.set_weights(theirs.get_weights())
     for model, lib in ((ours, keras), (theirs, real_keras)):
         model.compile(optimizer=lib.optimizers.SGD(learning_rate=0.5), loss="binary_crossentropy")
