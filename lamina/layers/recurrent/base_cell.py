@@ -128,9 +128,8 @@ class RecurrentCell(Layer):
         in_mask, rec_mask = self.dropout_masks(batch, input_dim, dtype, training)
         kernel, bias, context = self.kernel.value, self._input_bias(), self._step_context()
         if self.fused_step:
-            # One matmul per step: [x_t, h] @ [kernel; recurrent_kernel] (the fastest form on
-            # XLA:CPU, ahead of per-step x_t @ kernel + h @ recurrent_kernel and far ahead
-            # of hoisting the input projection of every step before the scan).
+            # One matmul per step: [x_t, h] @ [kernel; recurrent_kernel] (SimpleRNN; for the
+            # 4-gate LSTM two matmuls train faster, see lstm.py).
             stacked = jnp.concatenate([kernel, context["recurrent_kernel"]], axis=0)
 
             def fused(inputs_t, states):

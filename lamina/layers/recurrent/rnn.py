@@ -146,6 +146,18 @@ class RNN(Layer):
             return make(sequences.shape[0], sequences.shape[-1], sequences.dtype, training)
         return generic_step(self.cell, training)
 
+    def _scan(self, sequences, states, mask, training):
+        scan_inputs = getattr(self.cell, "sequence_step", None)
+        if scan_inputs is not None:  # the cell transforms all steps' inputs before the loop
+            sequences, step = scan_inputs(sequences, training)
+        else:
+            step = self._step(sequences, training)
+        output_init = self._output_init(sequences.shape[0], states)
+        return run_rnn(
+            step, sequences, states, output_init, mask=mask, go_backwards=self.go_backwards,
+            unroll=self.unroll, zero_output_for_mask=self.zero_output_for_mask,
+            return_sequences=self.return_sequences)
+
     def call(self, sequences, initial_state=None, mask=None, training=False):
         if sequences.ndim < 3:
             raise ValueError(f"{type(self).__name__} '{self.name}' expects inputs of shape "
@@ -158,16 +170,16 @@ class RNN(Layer):
         states = self._initial_states(initial_state, sequences)
         if mask is not None:
             mask = tree.flatten(mask)[0]
-        scan_inputs = getattr(self.cell, "sequence_step", None)
-        if scan_inputs is not None:  # the cell transforms all steps' inputs before the loop
-            sequences, step = scan_inputs(sequences, bool(training))
-        else:
-            step = self._step(sequences, bool(training))
-        output_init = self._output_init(sequences.shape[0], states)
-        last, outputs, states = run_rnn(
-            step, sequences, states, output_init, mask=mask, go_backwards=self.go_backwards,
-            unroll=self.unroll, zero_output_for_mask=self.zero_output_for_mask,
-            return_sequences=self.return_sequences)
+        result = None
+        whole = getattr(self.cell, "run_sequence", None)
+        if whole is not None and not self.unroll:
+            # The cell runs the whole sequence itself (LSTM: a faster backward pass).
+            result = whole(sequences, states, bool(training), self.go_backwards,
+                           self.return_sequences, mask=mask,
+                           zero_output_for_mask=self.zero_output_for_mask)
+        if result is None:
+            result = self._scan(sequences, states, mask, bool(training))
+        last, outputs, states = result
         if self.stateful:
             stateful_states.assign_states(self.states, states)
         output = outputs if self.return_sequences else last
