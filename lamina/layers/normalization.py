@@ -1,11 +1,13 @@
 """Normalization layers: BatchNormalization, LayerNormalization, RMSNormalization; the
 helpers the other normalization layers share."""
 
+import jax
 import jax.numpy as jnp
 
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
 from lamina.layers.kernel_options import options_config, set_options
+from lamina.ops._batch_norm_grad import batch_norm_training
 
 GAMMA_BETA_OPTIONS = ("beta_initializer", "gamma_initializer", "beta_regularizer",
                       "gamma_regularizer", "beta_constraint", "gamma_constraint")
@@ -93,21 +95,25 @@ class BatchNormalization(Layer):
         ndim = inputs.ndim
         reduce = tuple(a for a in range(ndim) if a not in self._feature_axes)
         x = inputs.astype(jnp.float32) if inputs.dtype in (jnp.float16, jnp.bfloat16) else inputs
+        gamma = self._broadcast(self.gamma.value, ndim) if self.gamma is not None else \
+            jnp.ones((), x.dtype)
+        beta = self._broadcast(self.beta.value, ndim) if self.beta is not None else \
+            jnp.zeros((), x.dtype)
         if training and self.trainable:
-            mean = jnp.mean(x, axis=reduce)
-            variance = jnp.var(x, axis=reduce)
+            # The batch's statistics, with a closed-form gradient (see _batch_norm_grad).
+            keep = [1 if a in reduce else d for a, d in enumerate(x.shape)]
+            out, mean, variance = batch_norm_training(
+                x, jnp.broadcast_to(gamma, keep), jnp.broadcast_to(beta, keep), reduce,
+                self.epsilon)
+            mean, variance = (jnp.reshape(v, self.moving_mean.shape) for v in (mean, variance))
             m = self.momentum
             self.moving_mean.assign(self.moving_mean.value * m + mean * (1.0 - m))
             self.moving_variance.assign(self.moving_variance.value * m + variance * (1.0 - m))
-        else:
-            mean, variance = self.moving_mean.value, self.moving_variance.value
-        inv = 1.0 / jnp.sqrt(variance + self.epsilon)
-        if self.gamma is not None:
-            inv = inv * self.gamma.value
-        out = (x - self._broadcast(mean, ndim)) * self._broadcast(inv, ndim)
-        if self.beta is not None:
-            out = out + self._broadcast(self.beta.value, ndim)
-        return out.astype(inputs.dtype)
+            return out.astype(inputs.dtype)
+        mean = self._broadcast(self.moving_mean.value, ndim)
+        scale = jax.lax.rsqrt(self._broadcast(self.moving_variance.value, ndim) + self.epsilon)
+        scale = scale * gamma
+        return (x * scale + (beta - mean * scale)).astype(inputs.dtype)
 
     def compute_output_shape(self, input_shape):
         return input_shape
