@@ -9,7 +9,9 @@ JAX's own. The filter gradient moves the batch axis innermost; on XLA:CPU that t
 is fast only on an array already in memory (see `_materialized`).
 `conv_transpose_channels_last` is the same construction run backwards: its
 forward pass is a convolution's input gradient, its input gradient a plain convolution.
-(A `custom_vjp` function supports reverse mode only, not `jax.jvp`.)
+`channel_product` is a 1x1 convolution as a matrix product over the channels, with
+the same care for its kernel gradient. (A `custom_vjp` function supports reverse mode
+only, not `jax.jvp`.)
 """
 
 import functools
@@ -106,6 +108,32 @@ def conv_channels_last(x, w, strides, padding, dilation):
         padding = lax.padtype_to_pads(x.shape[1:-1], dilated, strides, padding)
     pads = tuple((int(lo), int(hi)) for lo, hi in padding)
     return _conv(x, w, tuple(strides), pads, tuple(dilation))
+
+
+def _matmul(x, w):
+    return lax.dot_general(x, w, (((1,), (0,)), ((), ())))
+
+
+@jax.custom_vjp
+def _channel_product(x, w):
+    return _matmul(x, w)
+
+
+def _channel_product_bwd(residuals, g):
+    x, w = residuals
+    # The kernel gradient x^T g: XLA:CPU would transpose x or g inside a fusion with their
+    # producers (BatchNorm passes); transposing x in memory keeps both fast.
+    x_t = _materialized(x, jnp.transpose)
+    return _matmul(g, w.T).astype(x.dtype), _matmul(x_t, g).astype(w.dtype)
+
+
+_channel_product.defvjp(lambda x, w: (_matmul(x, w), (x, w)), _channel_product_bwd)
+
+
+def channel_product(x, w):
+    """x (..., C) times w (C, O) over the last axis: a 1x1 channels-last convolution."""
+    out = _channel_product(x.reshape(-1, x.shape[-1]), w)
+    return out.reshape(x.shape[:-1] + (w.shape[-1],))
 
 
 # The transposed convolution y = f^T x of the convolution f(z) = _plain(z, w, ...):
