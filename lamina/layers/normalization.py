@@ -26,6 +26,16 @@ def axes_in_range(layer, axes, ndim):
     return sorted(a % ndim for a in axes)
 
 
+def _masked_moments(x, mask, axes):
+    """Mean and variance over `axes` of the entries whose `mask` (x's shape without the
+    last axis) is true, keepdims; as Keras, the weight sum gets 1e-7 added."""
+    weights = jnp.broadcast_to(mask[..., None], x.shape).astype(bool)
+    count = jnp.sum(weights.astype(x.dtype), axis=axes, keepdims=True) + 1e-7
+    mean = jnp.sum(jnp.where(weights, x, 0.0), axis=axes, keepdims=True) / count
+    centred = jnp.where(weights, x - mean, 0.0)
+    return mean, jnp.sum(jnp.square(centred), axis=axes, keepdims=True) / count
+
+
 class BatchNormalization(Layer):
     """Normalize with the batch's mean and variance in training and with moving averages
     (updated as `moving = moving * momentum + batch * (1 - momentum)`) at inference.
@@ -93,27 +103,38 @@ class BatchNormalization(Layer):
 
     def call(self, inputs, training=False, mask=None):
         ndim = inputs.ndim
+        if mask is not None and mask.ndim != ndim - 1:
+            raise ValueError(f"BatchNormalization '{self.name}': the mask must have one "
+                             f"dimension less than the inputs; got mask shape "
+                             f"{tuple(mask.shape)} for inputs of shape {tuple(inputs.shape)}.")
         reduce = tuple(a for a in range(ndim) if a not in self._feature_axes)
         x = inputs.astype(jnp.float32) if inputs.dtype in (jnp.float16, jnp.bfloat16) else inputs
         gamma = self._broadcast(self.gamma.value, ndim) if self.gamma is not None else \
             jnp.ones((), x.dtype)
         beta = self._broadcast(self.beta.value, ndim) if self.beta is not None else \
             jnp.zeros((), x.dtype)
-        if training and self.trainable:
+        if not (training and self.trainable):
+            mean = self._broadcast(self.moving_mean.value, ndim)
+            variance = self._broadcast(self.moving_variance.value, ndim)
+            return self._normalize(x, mean, variance, gamma, beta).astype(inputs.dtype)
+        if mask is None:
             # The batch's statistics, with a closed-form gradient (see _batch_norm_grad).
             keep = [1 if a in reduce else d for a, d in enumerate(x.shape)]
             out, mean, variance = batch_norm_training(
                 x, jnp.broadcast_to(gamma, keep), jnp.broadcast_to(beta, keep), reduce,
                 self.epsilon)
-            mean, variance = (jnp.reshape(v, self.moving_mean.shape) for v in (mean, variance))
-            m = self.momentum
-            self.moving_mean.assign(self.moving_mean.value * m + mean * (1.0 - m))
-            self.moving_variance.assign(self.moving_variance.value * m + variance * (1.0 - m))
-            return out.astype(inputs.dtype)
-        mean = self._broadcast(self.moving_mean.value, ndim)
-        scale = jax.lax.rsqrt(self._broadcast(self.moving_variance.value, ndim) + self.epsilon)
-        scale = scale * gamma
-        return (x * scale + (beta - mean * scale)).astype(inputs.dtype)
+        else:
+            mean, variance = _masked_moments(x, mask, reduce)
+            out = self._normalize(x, mean, variance, gamma, beta)
+        mean, variance = (jnp.reshape(v, self.moving_mean.shape) for v in (mean, variance))
+        m = self.momentum
+        self.moving_mean.assign(self.moving_mean.value * m + mean * (1.0 - m))
+        self.moving_variance.assign(self.moving_variance.value * m + variance * (1.0 - m))
+        return out.astype(inputs.dtype)
+
+    def _normalize(self, x, mean, variance, gamma, beta):
+        scale = jax.lax.rsqrt(variance + self.epsilon) * gamma
+        return x * scale + (beta - mean * scale)
 
     def compute_output_shape(self, input_shape):
         return input_shape

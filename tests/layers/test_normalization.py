@@ -99,3 +99,19 @@ def test_batch_norm_training_gradients_match_keras(kwargs):
         grads.append(jax.jit(jax.grad(loss, argnums=(0, 1)))(tv, jnp.asarray(x)))
     for a, b in zip(jax.tree.leaves(grads[1]), jax.tree.leaves(grads[0])):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-4, atol=1e-4)
+
+
+def test_batch_norm_masked_statistics_match_keras():
+    """In training, masked-out steps take no part in the batch statistics (as Keras)."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(1.0, 2.0, size=(3, 5, 4)).astype("float32")
+    mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1], [1, 0, 0, 0, 0]], bool)
+    outs = []
+    for lib in (keras, lamina):
+        layer = lib.layers.BatchNormalization(momentum=0.5)
+        outs.append((np.asarray(layer(x, training=True, mask=mask)), layer.get_weights()))
+    np.testing.assert_allclose(outs[1][0], outs[0][0], rtol=1e-4, atol=1e-4)
+    for a, b in zip(outs[1][1], outs[0][1]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="one dimension less"):
+        lamina.layers.BatchNormalization()(x, training=True, mask=mask[0])
