@@ -15,7 +15,7 @@ from lamina.backend import config
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
 from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
-from lamina.ops._conv_grad import conv_channels_last
+from lamina.ops._conv_grad import channel_product, conv_channels_last
 
 
 def normalize_tuple(value, n, name, layer):
@@ -56,8 +56,7 @@ def _pointwise(x, kernel, strides, padding):
         x = jnp.pad(x, ((0, 0),) + tuple(padding) + ((0, 0),))
     if any(s != 1 for s in strides):
         x = x[(slice(None),) + tuple(slice(None, None, s) for s in strides)]
-    return lax.dot_general(x, kernel.reshape(kernel.shape[-2:]),
-                           (((x.ndim - 1,), (0,)), ((), ())))
+    return channel_product(x, kernel.reshape(kernel.shape[-2:]))
 
 
 class BaseConv(Layer):

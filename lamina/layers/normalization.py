@@ -1,11 +1,13 @@
 """Normalization layers: BatchNormalization, LayerNormalization, RMSNormalization; the
 helpers the other normalization layers share."""
 
+import jax
 import jax.numpy as jnp
 
 from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
 from lamina.layers.kernel_options import options_config, set_options
+from lamina.ops._batch_norm_grad import batch_norm_training
 
 GAMMA_BETA_OPTIONS = ("beta_initializer", "gamma_initializer", "beta_regularizer",
                       "gamma_regularizer", "beta_constraint", "gamma_constraint")
@@ -22,6 +24,16 @@ def axes_in_range(layer, axes, ndim):
         raise ValueError(f"{type(layer).__name__} '{layer.name}': axis {axes} is out of "
                          f"range for {ndim}-D inputs.")
     return sorted(a % ndim for a in axes)
+
+
+def _masked_moments(x, mask, axes):
+    """Mean and variance over `axes` of the entries whose `mask` (x's shape without the
+    last axis) is true, keepdims; as Keras, the weight sum gets 1e-7 added."""
+    weights = jnp.broadcast_to(mask[..., None], x.shape).astype(bool)
+    count = jnp.sum(weights.astype(x.dtype), axis=axes, keepdims=True) + 1e-7
+    mean = jnp.sum(jnp.where(weights, x, 0.0), axis=axes, keepdims=True) / count
+    centred = jnp.where(weights, x - mean, 0.0)
+    return mean, jnp.sum(jnp.square(centred), axis=axes, keepdims=True) / count
 
 
 class BatchNormalization(Layer):
@@ -91,23 +103,38 @@ class BatchNormalization(Layer):
 
     def call(self, inputs, training=False, mask=None):
         ndim = inputs.ndim
+        if mask is not None and mask.ndim != ndim - 1:
+            raise ValueError(f"BatchNormalization '{self.name}': the mask must have one "
+                             f"dimension less than the inputs; got mask shape "
+                             f"{tuple(mask.shape)} for inputs of shape {tuple(inputs.shape)}.")
         reduce = tuple(a for a in range(ndim) if a not in self._feature_axes)
         x = inputs.astype(jnp.float32) if inputs.dtype in (jnp.float16, jnp.bfloat16) else inputs
-        if training and self.trainable:
-            mean = jnp.mean(x, axis=reduce)
-            variance = jnp.var(x, axis=reduce)
-            m = self.momentum
-            self.moving_mean.assign(self.moving_mean.value * m + mean * (1.0 - m))
-            self.moving_variance.assign(self.moving_variance.value * m + variance * (1.0 - m))
+        gamma = self._broadcast(self.gamma.value, ndim) if self.gamma is not None else \
+            jnp.ones((), x.dtype)
+        beta = self._broadcast(self.beta.value, ndim) if self.beta is not None else \
+            jnp.zeros((), x.dtype)
+        if not (training and self.trainable):
+            mean = self._broadcast(self.moving_mean.value, ndim)
+            variance = self._broadcast(self.moving_variance.value, ndim)
+            return self._normalize(x, mean, variance, gamma, beta).astype(inputs.dtype)
+        if mask is None:
+            # The batch's statistics, with a closed-form gradient (see _batch_norm_grad).
+            keep = [1 if a in reduce else d for a, d in enumerate(x.shape)]
+            out, mean, variance = batch_norm_training(
+                x, jnp.broadcast_to(gamma, keep), jnp.broadcast_to(beta, keep), reduce,
+                self.epsilon)
         else:
-            mean, variance = self.moving_mean.value, self.moving_variance.value
-        inv = 1.0 / jnp.sqrt(variance + self.epsilon)
-        if self.gamma is not None:
-            inv = inv * self.gamma.value
-        out = (x - self._broadcast(mean, ndim)) * self._broadcast(inv, ndim)
-        if self.beta is not None:
-            out = out + self._broadcast(self.beta.value, ndim)
+            mean, variance = _masked_moments(x, mask, reduce)
+            out = self._normalize(x, mean, variance, gamma, beta)
+        mean, variance = (jnp.reshape(v, self.moving_mean.shape) for v in (mean, variance))
+        m = self.momentum
+        self.moving_mean.assign(self.moving_mean.value * m + mean * (1.0 - m))
+        self.moving_variance.assign(self.moving_variance.value * m + variance * (1.0 - m))
         return out.astype(inputs.dtype)
+
+    def _normalize(self, x, mean, variance, gamma, beta):
+        scale = jax.lax.rsqrt(variance + self.epsilon) * gamma
+        return x * scale + (beta - mean * scale)
 
     def compute_output_shape(self, input_shape):
         return input_shape

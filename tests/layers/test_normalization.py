@@ -69,3 +69,49 @@ def test_rms_normalization_matches_keras():
     mine = lamina.layers.RMSNormalization()
     mine.build(x.shape)
     np.testing.assert_allclose(np.asarray(mine(x)), np.asarray(ref(x)), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs", [{}, dict(axis=1), dict(center=False, scale=False)])
+def test_batch_norm_training_gradients_match_keras(kwargs):
+    """Gradients through a training-mode BatchNormalization (lamina's closed form) equal
+    Keras's autodiff ones, for the input, gamma and beta."""
+    import jax
+    import jax.numpy as jnp
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(2.0, 3.0, size=(6, 4, 5, 3)).astype("float32")
+    weight = rng.normal(size=x.shape).astype("float32")
+    grads = []
+    for lib in (keras, lamina):
+        layer = lib.layers.BatchNormalization(**kwargs)
+        layer.build(x.shape)
+        if lib is keras:
+            weights = [rng.uniform(0.5, 2.0, w.shape).astype("float32")
+                       for w in layer.get_weights()]
+        layer.set_weights(weights)
+        tv = [v.value for v in layer.trainable_variables]
+        ntv = [v.value for v in layer.non_trainable_variables]
+
+        def loss(tv, x, layer=layer, ntv=ntv):
+            out, _ = layer.stateless_call(tv, ntv, x, training=True)
+            return jnp.sum(out * weight)
+
+        grads.append(jax.jit(jax.grad(loss, argnums=(0, 1)))(tv, jnp.asarray(x)))
+    for a, b in zip(jax.tree.leaves(grads[1]), jax.tree.leaves(grads[0])):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-4, atol=1e-4)
+
+
+def test_batch_norm_masked_statistics_match_keras():
+    """In training, masked-out steps take no part in the batch statistics (as Keras)."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(1.0, 2.0, size=(3, 5, 4)).astype("float32")
+    mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1], [1, 0, 0, 0, 0]], bool)
+    outs = []
+    for lib in (keras, lamina):
+        layer = lib.layers.BatchNormalization(momentum=0.5)
+        outs.append((np.asarray(layer(x, training=True, mask=mask)), layer.get_weights()))
+    np.testing.assert_allclose(outs[1][0], outs[0][0], rtol=1e-4, atol=1e-4)
+    for a, b in zip(outs[1][1], outs[0][1]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="one dimension less"):
+        lamina.layers.BatchNormalization()(x, training=True, mask=mask[0])
