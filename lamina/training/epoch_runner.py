@@ -25,6 +25,7 @@ from lamina.training.host_batches import (
 from lamina.training.prefetch import BatchPrefetcher
 from lamina.training.shape_buckets import bucket_rows
 from lamina.training.data_adapter import ArrayData, to_array
+from lamina.training.gc_pause import gc_paused
 
 # Longest a compiled chunk runs before control returns to Python (signals, stop checks).
 MAX_CALL_SECONDS = 0.25
@@ -170,7 +171,8 @@ class EpochRunner:
         wait: the call may have donated `state`'s buffers, and Ctrl-C during the wait
         must leave a live state to put back into the model."""
         t0 = time.perf_counter()
-        out = fn(state, *args)
+        with gc_paused():  # a first call traces the step (see gc_pause.py)
+            out = fn(state, *args)
         self.last_state = out[0] if isinstance(out, tuple) and not hasattr(out, "_fields") \
             else out
         out = jax.block_until_ready(out)
@@ -241,7 +243,8 @@ class EpochRunner:
         """One step `run(state)` with its batch hooks (when `hooks`)."""
         if hooks:
             state = self._hooks_between(callbacks, index, state, before=True)
-        state = run(state)
+        with gc_paused():
+            state = run(state)
         self.last_state = state
         if hooks:
             state = self._hooks_between(callbacks, index, state, before=False)
