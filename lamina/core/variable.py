@@ -107,7 +107,11 @@ class Variable:
             if dtype is None and not hasattr(value, "dtype"):
                 dtype = standardize_dtype(None) if isinstance(value, float) or (
                     isinstance(value, (list, tuple)) and _has_float(value)) else None
-        value = jnp.asarray(value, dtype=standardize_dtype(dtype) if dtype is not None else None)
+        dtype = standardize_dtype(dtype) if dtype is not None else None
+        if dtype is not None and isinstance(value, (int, float, bool)):
+            # NumPy converts a Python number: jnp.asarray would compile a conversion.
+            value = np.asarray(value, dtype=jnp.dtype(dtype))
+        value = jnp.asarray(value, dtype=dtype)
         if _is_tracer(value):
             raise ValueError(
                 f"Variable '{self.name}' was created inside a traced function; create "

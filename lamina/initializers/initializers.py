@@ -20,6 +20,13 @@ def _host_array(values, dtype):
     return jnp.asarray(np.asarray(values, dtype=np.float32), dtype=standardize_dtype(dtype))
 
 
+def _host_filled(shape, value, dtype):
+    """`value` broadcast to `shape`, made with NumPy in the target dtype (jnp.full would
+    compile one XLA program per shape)."""
+    dtype = standardize_dtype(dtype)
+    return jnp.asarray(np.full(shape, value, dtype=jnp.dtype(dtype)), dtype=dtype)
+
+
 def _normal(shape, mean, stddev, dtype, seed):
     return _host_array(_rng(seed).normal(mean, stddev, size=shape), dtype)
 
@@ -58,12 +65,12 @@ class Initializer:
 
 class Zeros(Initializer):
     def __call__(self, shape, dtype=None):
-        return jnp.zeros(shape, dtype=standardize_dtype(dtype))
+        return _host_filled(shape, 0, dtype)
 
 
 class Ones(Initializer):
     def __call__(self, shape, dtype=None):
-        return jnp.ones(shape, dtype=standardize_dtype(dtype))
+        return _host_filled(shape, 1, dtype)
 
 
 class Constant(Initializer):
@@ -71,7 +78,7 @@ class Constant(Initializer):
         self.value = value
 
     def __call__(self, shape, dtype=None):
-        return jnp.full(shape, self.value, dtype=standardize_dtype(dtype))
+        return _host_filled(shape, self.value, dtype)
 
     def get_config(self):
         return {"value": self.value}

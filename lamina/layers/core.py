@@ -7,12 +7,16 @@ from lamina.core.input_spec import InputSpec
 from lamina.core.layer import Layer
 from lamina.core.serialization.lambda_serialization import deserialize_function, serialize_function
 from lamina.layers import quantization
-from lamina.layers.dense_matmul import dense_matmul
+from lamina.activations.get import ALL as _ACTIVATIONS
+from lamina.layers.dense_matmul import dense_forward, dense_matmul
 from lamina.layers.float8_product import add_float8_variables, float8_product
 from lamina.layers.int8_product import int8_product
 from lamina.quantizers.quantizers import dequantize_grouped, unpack_int4
 from lamina.layers.kernel_options import kernel_options_config, set_kernel_options
 from lamina.layers.lora import LoraMixin, lora_weight
+
+# Activations known to be pure functions: Dense runs those inside one cached jitted call.
+_OWN_ACTIVATIONS = frozenset(id(f) for f in _ACTIVATIONS.values())
 
 
 class Dense(LoraMixin, Layer):
@@ -88,7 +92,11 @@ class Dense(LoraMixin, Layer):
         elif self.quantization_mode == "int4":
             x = self._int4_matmul(inputs)
         else:
-            x = dense_matmul(inputs, self._lora_weight_value())
+            kernel = self._lora_weight_value()
+            bias = None if self.bias is None else self.bias.value
+            if id(self.activation) in _OWN_ACTIVATIONS:
+                return dense_forward(inputs, kernel, bias, activation=self.activation)
+            x = dense_matmul(inputs, kernel)
         if self.bias is not None:
             x = x + self.bias.value
         return self.activation(x)

@@ -6,6 +6,8 @@ both operands' leading axis, which runs slowly (notably for narrow outputs like 
 product: the same numbers, ~15% faster MNIST-MLP steps on this CPU.
 """
 
+import functools
+
 import jax
 import jax.numpy as jnp
 from jax import lax
@@ -32,3 +34,19 @@ def _backward(residuals, g):
 
 
 dense_matmul.defvjp(_forward, _backward)
+
+
+@functools.partial(jax.jit, static_argnames="activation")
+def dense_forward(x, kernel, bias, activation):
+    """`activation(dense_matmul(x, kernel) + bias)` (no bias when None), one jitted function.
+
+    JAX caches its trace, derivative and lowering by the arguments' shapes and dtypes, so a
+    deep stack of same-sized Dense layers is traced and differentiated once rather than once
+    per layer (40 Dense(64): a third of a train step's tracing). XLA inlines the calls: the
+    compiled program and its numbers are those of the plain expression. `activation` must be
+    a pure function of its input (lamina's own activations).
+    """
+    y = dense_matmul(x, kernel)
+    if bias is not None:
+        y = y + bias
+    return activation(y)

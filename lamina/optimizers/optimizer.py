@@ -24,6 +24,7 @@ from lamina.core import naming
 from lamina.core.variable import Variable
 from lamina.distribution.placement import follow_layout
 from lamina.optimizers import state_layout
+from lamina.optimizers.initial_state import initial_state
 from lamina.optimizers.keras_step import KerasStepMixin
 from lamina.optimizers.learning_rate_value import LearningRateValue, _takes_step
 from lamina.optimizers.schedules import LearningRateSchedule
@@ -253,7 +254,7 @@ class Optimizer(KerasStepMixin):
         # The injected value is a placeholder: `build` puts the learning-rate Variable in
         # its place, and schedules overwrite it at every step.
         tx = optax.inject_hyperparams(factory, hyperparam_dtype=jnp.float32)(
-            learning_rate=jnp.float32(0.0))
+            learning_rate=jax.device_put(np.float32(0.0)))
         steps = self.gradient_accumulation_steps
         if steps:
             mean = optax.stateless_with_tree_map(lambda g, _: g / steps)
@@ -283,8 +284,7 @@ class Optimizer(KerasStepMixin):
         self._trainable_variables = var_list[:]
         self._var_index = {id(v): i for i, v in enumerate(var_list)}
         self._tx = self._make_transform(var_list)
-        params = [jnp.zeros(v.shape, v.dtype) for v in var_list]
-        state = self._tx.init(params)
+        state = initial_state(self._tx, var_list)
         paths_leaves, self._treedef = jax.tree_util.tree_flatten_with_path(state)
 
         infos, state_vars, slots, scalars = [], [], {}, {}
@@ -314,7 +314,7 @@ class Optimizer(KerasStepMixin):
                     scalars[info.keras_name] = var
                 infos.append(info)
                 state_vars.append(var)
-            self._averages = [Variable(jnp.zeros(v.shape, v.dtype), trainable=False,
+            self._averages = [Variable("zeros", shape=v.shape, dtype=v.dtype, trainable=False,
                                        name=f"{v.path.replace('/', '_')}_average")
                               for v in var_list] if self.use_ema else []
 

@@ -20,6 +20,27 @@ def _power(base, count):
     return jnp.power(jnp.asarray(base, jnp.float32), count.astype(jnp.float32))
 
 
+def leafwise(fn, outputs):
+    """`apply(shared, *trees) -> outputs trees`: `fn(*leaves, *shared)` on each set of
+    corresponding leaves of `trees` (shaped like the first; its None leaves stay None).
+
+    `fn` runs as one jitted function, whose trace JAX caches by its arguments' shapes and
+    dtypes: a model's many same-shaped weights share one trace instead of tracing the same
+    update once per weight (the 82 weights of a 40-layer MLP: 5 traces). XLA inlines the
+    calls, so the compiled step and its numbers are those of a plain per-leaf map.
+    """
+    jitted = jax.jit(fn)
+
+    def apply(shared, *trees):
+        leaves, treedef = jax.tree.flatten(trees[0], is_leaf=lambda x: x is None)
+        columns = [leaves] + [treedef.flatten_up_to(t) for t in trees[1:]]
+        results = [None if row[0] is None else jitted(*row, *shared) for row in zip(*columns)]
+        return tuple(treedef.unflatten([None if r is None else r[i] for r in results])
+                     for i in range(outputs))
+
+    return apply
+
+
 def clip_by_norm_per_leaf(max_norm):
     """Scale each gradient so its own L2 norm is at most `max_norm` (Keras `clipnorm`).
 
@@ -60,18 +81,24 @@ def scale_by_keras_adam(b1=0.9, b2=0.999, eps=1e-7, amsgrad=False):
             return optax.ScaleByAmsgradState(count, mu, nu, optax.tree.zeros_like(params))
         return optax.ScaleByAdamState(count, mu, nu)
 
+    def one(g, m, v, *rest):
+        """(direction, new m, new v[, new nu_max]) for one weight; rest: ([nu_max,] alpha)."""
+        m = optax.tree.update_moment(g, m, b1, 1)
+        v = optax.tree.update_moment_per_elem_norm(g, v, b2, 2)
+        denom_src = jnp.maximum(rest[0], v) if amsgrad else v
+        out = (m * rest[-1]) / (jnp.sqrt(denom_src) + eps)
+        return (out, m, v, denom_src) if amsgrad else (out, m, v)
+
+    each = leafwise(one, 4 if amsgrad else 3)
+
     def update_fn(updates, state, params=None):
         del params
         count = numerics.safe_increment(state.count)
-        mu = optax.tree.update_moment(updates, state.mu, b1, 1)
-        nu = optax.tree.update_moment_per_elem_norm(updates, state.nu, b2, 2)
         alpha = jnp.sqrt(1 - _power(b2, count)) / (1 - _power(b1, count))
-        denom_src = nu
         if amsgrad:
-            denom_src = jax.tree.map(jnp.maximum, state.nu_max, nu)
-        out = jax.tree.map(lambda m, v: (m * alpha) / (jnp.sqrt(v) + eps), mu, denom_src)
-        if amsgrad:
-            return out, optax.ScaleByAmsgradState(count, mu, nu, denom_src)
+            out, mu, nu, nu_max = each((alpha,), updates, state.mu, state.nu, state.nu_max)
+            return out, optax.ScaleByAmsgradState(count, mu, nu, nu_max)
+        out, mu, nu = each((alpha,), updates, state.mu, state.nu)
         return out, optax.ScaleByAdamState(count, mu, nu)
 
     return optax.GradientTransformation(init_fn, update_fn)
@@ -88,13 +115,17 @@ def scale_by_keras_adamax(b1=0.9, b2=0.999, eps=1e-7):
         zeros = optax.tree.zeros_like
         return optax.ScaleByAdamState(jnp.zeros([], jnp.int32), zeros(params), zeros(params))
 
+    def one(g, m, u, corr):
+        m = optax.tree.update_moment(g, m, b1, 1)
+        u = optax.tree.update_infinity_moment(g, u, b2, 0.0)
+        return m / (corr * (u + eps)), m, u
+
+    each = leafwise(one, 3)
+
     def update_fn(updates, state, params=None):
         del params
         count = numerics.safe_increment(state.count)
-        mu = optax.tree.update_moment(updates, state.mu, b1, 1)
-        nu = optax.tree.update_infinity_moment(updates, state.nu, b2, 0.0)
-        corr = 1 - _power(b1, count)
-        out = jax.tree.map(lambda m, u: m / (corr * (u + eps)), mu, nu)
+        out, mu, nu = each((1 - _power(b1, count),), updates, state.mu, state.nu)
         return out, optax.ScaleByAdamState(count, mu, nu)
 
     return optax.GradientTransformation(init_fn, update_fn)
@@ -124,6 +155,14 @@ def scale_by_keras_nadam(b1=0.9, b2=0.999, eps=1e-7, decay=0.96):
         return ScaleByKerasNadamState(jnp.zeros([], jnp.int32), zeros(params), zeros(params),
                                       jnp.ones([], dtype))
 
+    def one(g, m, v, u_t, u_next, u_product, u_product_next, v_corr):
+        m = optax.tree.update_moment(g, m, b1, 1)
+        v = optax.tree.update_moment_per_elem_norm(g, v, b2, 2)
+        m_hat = u_next * m / (1 - u_product_next) + (1 - u_t) * g / (1 - u_product)
+        return m_hat / (jnp.sqrt(v / v_corr) + eps), m, v
+
+    each = leafwise(one, 3)
+
     def update_fn(updates, state, params=None):
         del params
         count = numerics.safe_increment(state.count)
@@ -131,15 +170,9 @@ def scale_by_keras_nadam(b1=0.9, b2=0.999, eps=1e-7, decay=0.96):
         u_next = b1 * (1.0 - 0.5 * _power(decay, count + 1))
         u_product = state.u_product * u_t
         u_product_next = u_product * u_next
-        mu = optax.tree.update_moment(updates, state.mu, b1, 1)
-        nu = optax.tree.update_moment_per_elem_norm(updates, state.nu, b2, 2)
         v_corr = 1 - _power(b2, count)
-
-        def direction(g, m, v):
-            m_hat = u_next * m / (1 - u_product_next) + (1 - u_t) * g / (1 - u_product)
-            return m_hat / (jnp.sqrt(v / v_corr) + eps)
-
-        out = jax.tree.map(direction, updates, mu, nu)
+        out, mu, nu = each((u_t, u_next, u_product, u_product_next, v_corr),
+                           updates, state.mu, state.nu)
         return out, ScaleByKerasNadamState(count, mu, nu, u_product.astype(state.u_product.dtype))
 
     return optax.GradientTransformation(init_fn, update_fn)

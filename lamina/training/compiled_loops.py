@@ -19,9 +19,10 @@ def gather_batch(data, perm, step, batch_size):
 def make_loop(step_fn, logs_fn, batch_size, per_step_logs, max_steps, donate=False):
     """A jitted loop running `num_steps` steps from `start` over device-resident data.
 
-    `loop(state, data, perm, start, num_steps) -> (state, stacked_logs)`; start and
-    num_steps are traced, so one compilation serves every chunk. With `per_step_logs`
-    the logs after each step are stacked (max_steps rows), else None is returned.
+    `loop(state, data, perm, start, num_steps) -> (state, logs)`; start and num_steps are
+    traced, so one compilation serves every chunk. With `per_step_logs` the logs after
+    each step are stacked (max_steps rows), else they are the logs of the returned state
+    (what the epoch's end reads: no separate compiled call for them).
     `donate`: the input state's buffers are reused for the output state (the caller
     must not use the state it passed in again).
     """
@@ -43,7 +44,8 @@ def make_loop(step_fn, logs_fn, batch_size, per_step_logs, max_steps, donate=Fal
                 buf = jax.tree_util.tree_map(lambda b, v: b.at[i].set(v), buf, logs)
             return state, buf
 
-        return lax.fori_loop(0, num_steps, body, (state, buf))
+        state, buf = lax.fori_loop(0, num_steps, body, (state, buf))
+        return state, (buf if per_step_logs else logs_fn(state))
 
     return donating(loop) if donate else jax.jit(loop)
 

@@ -25,6 +25,7 @@ from lamina.training.host_batches import (
 from lamina.training.prefetch import BatchPrefetcher
 from lamina.training.shape_buckets import bucket_rows
 from lamina.training.data_adapter import ArrayData, to_array
+from lamina.training.gc_pause import gc_paused
 
 # Longest a compiled chunk runs before control returns to Python (signals, stop checks).
 MAX_CALL_SECONDS = 0.25
@@ -81,6 +82,8 @@ class EpochRunner:
         self.step_by_step = False
         self.last_state = None
         self._seconds_per_step = None
+        # (state, its device logs) when a compiled call returned both (see `logs`).
+        self._known_logs = None
 
     # -- pieces used by ChunkDelivery ----------------------------------------------------
     def step(self, state, batch):
@@ -100,7 +103,10 @@ class EpochRunner:
         return self.mode == "train" and bool(self.setup.model.stop_training)
 
     def logs(self, state):
-        """The logs of `state` on the host."""
+        """The logs of `state` on the host: those the compiled call that made `state`
+        returned with it, else computed by a compiled call of their own."""
+        if self._known_logs is not None and self._known_logs[0] is state:
+            return self.host_logs(self._known_logs[1])
         fn = self.setup.logs if self.run_eagerly else self._jitted(
             ("logs",), lambda: jax.jit(self.setup.logs))
         return self.host_logs(fn(state))
@@ -127,6 +133,7 @@ class EpochRunner:
         every, sparse = callbacks.batch_consumers(self.mode)
         sparse = [c for c in sparse if getattr(c, "wants_batch_updates", lambda: True)()]
         self.last_state = state
+        self._known_logs = None
         if getattr(data, "batch_size", None) is not None:
             placement.check_batch_size(data.batch_size * jax.process_count())
         # Several processes: each feeds its own rows, joined into global batches step by step.
@@ -164,7 +171,8 @@ class EpochRunner:
         wait: the call may have donated `state`'s buffers, and Ctrl-C during the wait
         must leave a live state to put back into the model."""
         t0 = time.perf_counter()
-        out = fn(state, *args)
+        with gc_paused():  # a first call traces the step (see gc_pause.py)
+            out = fn(state, *args)
         self.last_state = out[0] if isinstance(out, tuple) and not hasattr(out, "_fields") \
             else out
         out = jax.block_until_ready(out)
@@ -202,6 +210,8 @@ class EpochRunner:
                     self._seconds_per_step = seconds / k
                 warm.add(loop)
                 self.last_state = state
+                if not every:
+                    self._known_logs = (state, stacked)
                 if every:
                     rerun = lambda n, s=start, o=offset: loop(  # noqa: E731
                         s, device, perm, o, np.int32(n))[0]
@@ -216,16 +226,25 @@ class EpochRunner:
         if steps > full:  # the last, smaller batch
             tail = jax.device_put(perm_host[n_full * bs:])
             step = self._jitted(("tail_step",), lambda: jax.jit(
-                lambda s, d, p: self.step(s, gather_batch(d, p, 0, p.shape[0]))))
+                lambda s, d, p: self._with_logs(self.step(s, gather_batch(d, p, 0, p.shape[0])))))
             state = self._one_step(state, callbacks, every or sparse, full,
-                                   lambda s: step(s, device, tail))
+                                   lambda s: self._known(step(s, device, tail)))
         return state, steps
+
+    def _with_logs(self, state):
+        return state, self.setup.logs(state)
+
+    def _known(self, state_and_logs):
+        """The state of a compiled call's `(state, logs)`; the logs are kept for `logs`."""
+        self._known_logs = state_and_logs
+        return state_and_logs[0]
 
     def _one_step(self, state, callbacks, hooks, index, run):
         """One step `run(state)` with its batch hooks (when `hooks`)."""
         if hooks:
             state = self._hooks_between(callbacks, index, state, before=True)
-        state = run(state)
+        with gc_paused():
+            state = run(state)
         self.last_state = state
         if hooks:
             state = self._hooks_between(callbacks, index, state, before=False)
