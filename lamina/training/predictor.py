@@ -21,7 +21,8 @@ from lamina.backend.traceback_filter import filter_traceback
 
 
 class Predictor:
-    _untracked = frozenset({"_predict_fast", "_output_spec_cache"})  # caches (see Layer)
+    # caches (see Layer)
+    _untracked = frozenset({"_predict_fast", "_output_spec_cache", "_stateful_cache"})
 
     @filter_traceback
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
@@ -199,7 +200,15 @@ PREDICT_COMPUTE_BATCH = 256
 
 
 def _has_stateful_layers(model):
-    return any(getattr(layer, "stateful", False) is True for layer in model._flatten_layers())
+    """Whether a layer of `model` is stateful; cached until the layers change (walking every
+    layer's attributes on each call was a third of a one-sample predict's time)."""
+    key = structure_key(model)
+    cached = model.__dict__.get("_stateful_cache")
+    if cached is None or cached[0] != key:
+        stateful = any(getattr(layer, "stateful", False) is True
+                       for layer in model._flatten_layers())
+        cached = model.__dict__["_stateful_cache"] = (key, stateful)
+    return cached[1]
 
 
 def _rows_independent(model):

@@ -164,3 +164,17 @@ def test_batch_size_argument_and_config_round_trip():
     config = layer.get_config()
     assert config["stateful"] is True
     assert keras.layers.SimpleRNN.from_config(config).stateful
+
+
+def test_a_stateful_layer_added_after_a_predict_carries_states():
+    # predict caches whether a model has stateful layers; adding one must be seen.
+    x = np.random.default_rng(0).normal(size=(2, 4, 3)).astype("float32")
+    model = keras.Sequential([keras.Input(batch_shape=(2, 4, 3)),
+                              keras.layers.Dense(3)])
+    first = model.predict(x, verbose=0)
+    np.testing.assert_allclose(model.predict(x, verbose=0), first)
+    model.add(keras.layers.LSTM(2, stateful=True))
+    a, b = model.predict(x, verbose=0), model.predict(x, verbose=0)
+    assert np.abs(a - b).max() > 1e-4  # the second call starts from the first's states
+    model.layers[-1].reset_states()
+    np.testing.assert_allclose(model.predict(x, verbose=0), a, rtol=1e-6)
