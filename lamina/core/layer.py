@@ -16,7 +16,6 @@ from lamina.backend.dtypes import standardize_dtype
 from lamina.core import activity, auto_config, call_context, masking, naming, remat, tree
 from lamina.core.build_wrapper import marking_built
 from lamina.core.input_spec import assert_input_compatibility
-from lamina.core.keras_tensor import KerasTensor
 from lamina.core.node import Node
 from lamina.core.serialization.deserialization import plain_from_config
 from lamina.core.stateless_scope import StatelessScope
@@ -28,7 +27,9 @@ from lamina.core.symbolic import (  # noqa: F401 (re-exported)
     is_shape,
     shape_structure,
 )
+from lamina.core.layer_graph_access import LayerGraphAccessMixin
 from lamina.core.layer_quantization import LayerDTypeMixin
+from lamina.core.layer_saved_state import LayerSavedStateMixin
 from lamina.core.variable import Variable
 from lamina.distribution import placement
 
@@ -72,7 +73,7 @@ def _holds_state(value):
     return False
 
 
-class Layer(LayerDTypeMixin):
+class Layer(LayerDTypeMixin, LayerGraphAccessMixin, LayerSavedStateMixin):
     """Base layer.
 
     Args:
@@ -558,80 +559,7 @@ class Layer(LayerDTypeMixin):
             return outputs, new_non_trainable, losses
         return outputs, new_non_trainable
 
-    # -- graph introspection -----------------------------------------------------
-    def _single_node(self, what):
-        if not self._inbound_nodes:
-            raise AttributeError(
-                f"Layer '{self.name}' has no {what}: it has never been called on a symbolic "
-                "input (keras.Input or another layer's output).")
-        return self._inbound_nodes[0]
-
-    @property
-    def input(self):
-        """The symbolic input(s) of the layer's first call (a list for several)."""
-        tensors = self._single_node("input").input_tensors
-        return tensors[0] if len(tensors) == 1 else list(tensors)
-
-    @property
-    def output(self):
-        """The symbolic output(s) of the layer's first call."""
-        outputs = self._single_node("output").outputs
-        return list(outputs) if isinstance(outputs, tuple) else outputs
-
-    @property
-    def input_shape(self):
-        return tree.map_structure(lambda t: t.shape, self.input) if not isinstance(self.input, KerasTensor) \
-            else self.input.shape
-
-    @property
-    def output_shape(self):
-        out = self.output
-        if isinstance(out, KerasTensor):
-            return out.shape
-        return tree.map_structure(lambda t: t.shape, out)
-
     # -- config ----------------------------------------------------------------
-    def save_own_variables(self, store):
-        """Write this layer's own variables (not its sublayers') into `store` under "0",
-        "1", ...: trainable ones first, as created, then non-trainable ones."""
-        for i, variable in enumerate(self._own_variables()):
-            store[str(i)] = variable.numpy()
-
-    def load_own_variables(self, store):
-        """Assign this layer's own variables from `store` (what `save_own_variables`
-        wrote); the number of entries must match."""
-        variables = self._own_variables()
-        if len(store.keys()) != len(variables):
-            raise ValueError(
-                f"Layer '{self.name}' expected {len(variables)} variables, but received "
-                f"{len(store.keys())} variables during loading. Expected: "
-                f"{[v.name for v in variables]}")
-        for i, variable in enumerate(variables):
-            variable.assign(store[str(i)])
-
-    def get_build_config(self):
-        """What `build_from_config` needs to create the weights again:
-        `{"input_shape": shape}` after a build with one input shape, `{"shapes_dict": {...}}`
-        after a build with named shapes, None before any build. Saved in `.keras` files."""
-        shapes = self.__dict__.get("_build_shapes")
-        if shapes is None or not self.built:
-            return None
-        if isinstance(shapes, dict) and all(k.endswith("_shape") for k in shapes):
-            return {"shapes_dict": dict(shapes)}
-        return {"input_shape": shapes}
-
-    def build_from_config(self, config):
-        """Build from `get_build_config()`'s output (nothing for None)."""
-        if not config:
-            return
-        if "input_shape" in config:
-            self.build(config["input_shape"])
-        elif "shapes_dict" in config:
-            self.build(**config["shapes_dict"])
-        else:
-            raise ValueError(f"{type(self).__name__}.build_from_config(): expected a config "
-                             f"with 'input_shape' or 'shapes_dict', received {config!r}")
-
     def get_config(self):
         """Constructor arguments. Subclasses that don't override this get the arguments
         their __init__ was called with (when those are plain Python values)."""
