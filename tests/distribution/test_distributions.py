@@ -93,9 +93,13 @@ def test_data_and_model_parallel_match_single_device(tmp_path):
     single = results["single"]
     for kind in ("data", "model"):
         run = results[kind]
-        assert _max_diff(run["weights"], single["weights"]) < 1e-5
-        assert _max_diff([run["pred"]], [single["pred"]]) < 1e-5
-        np.testing.assert_allclose(run["loss"], single["loss"], rtol=1e-5)
+        # Sharded gradients are summed across devices in another order than one device's
+        # sum, and RMSprop divides by each weight's gradient RMS, which amplifies rounding
+        # on weights with near-zero gradients: a full-suite run under load once measured
+        # 2.4e-4 (alone it stays below 1e-5). A layout or scaling mistake is off by far more.
+        assert _max_diff(run["weights"], single["weights"]) < 1e-3
+        assert _max_diff([run["pred"]], [single["pred"]]) < 1e-3
+        np.testing.assert_allclose(run["loss"], single["loss"], rtol=1e-4)
         assert set(run["devices"].values()) == {8}
     assert set(results["data"]["shardings"].values()) == {"P(None, None)", "P()"}
     model = results["model"]
